@@ -1,0 +1,71 @@
+"""Store and read conversations and messages."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.conversations.models import Conversation, Message
+from api.database.types import utcnow
+
+
+def get_by_external_key(*, db_session: Session, channel: str, external_key: str) -> Conversation | None:
+    """Return the conversation a channel knows by this key, if any."""
+    return db_session.scalar(
+        select(Conversation).where(
+            Conversation.channel == channel, Conversation.external_key == external_key
+        )
+    )
+
+
+def get_or_create(*, db_session: Session, channel: str, external_key: str) -> Conversation:
+    """Return the conversation for this channel key, creating it on first contact."""
+    conversation = get_by_external_key(
+        db_session=db_session, channel=channel, external_key=external_key
+    )
+    if conversation is None:
+        conversation = Conversation(channel=channel, external_key=external_key)
+        db_session.add(conversation)
+        db_session.flush()
+    return conversation
+
+
+def add_inbound(*, db_session: Session, conversation: Conversation, text: str) -> Message:
+    """Add a message from the young person, not yet seen by the engine."""
+    message = Message(
+        conversation=conversation,
+        direction="in",
+        author="young_person",
+        text=text,
+        engine_status="pending",
+        created_at=utcnow(),
+    )
+    conversation.last_message_at = message.created_at
+    db_session.add(message)
+    db_session.flush()
+    return message
+
+
+def add_outbound(
+    *, db_session: Session, conversation: Conversation, text: str, author: str, buttons: list | None = None
+) -> Message:
+    """Add a message sent to the young person."""
+    message = Message(
+        conversation=conversation,
+        direction="out",
+        author=author,
+        text=text,
+        buttons=buttons or None,
+        created_at=utcnow(),
+    )
+    conversation.last_message_at = message.created_at
+    db_session.add(message)
+    db_session.flush()
+    return message
+
+
+def get_messages(*, db_session: Session, conversation_id: str) -> list[Message]:
+    """Return a conversation's messages, oldest first."""
+    return list(
+        db_session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+        )
+    )

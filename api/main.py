@@ -1,0 +1,46 @@
+"""The api: the only door from outside, for the web chat, SMS and staff."""
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.config import Settings, get_settings
+from api.database.core import make_db_engine, make_session_factory
+from api.errors import BodySizeLimit, install_error_handlers
+from api.health.views import router as health_router
+from api.rasa_client import RasaClient
+from api.webchat.views import router as webchat_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI application."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = make_db_engine(settings.database_url)
+        app.state.session_factory = make_session_factory(engine)
+        app.state.rasa = RasaClient(
+            rasa_url=settings.rasa_url,
+            action_server_url=settings.action_server_url,
+            timeout=settings.rasa_timeout_seconds,
+            health_timeout=settings.health_timeout_seconds,
+        )
+        yield
+        app.state.rasa.close()
+        engine.dispose()
+
+    app = FastAPI(title="Careline", version="0.1.0", lifespan=lifespan)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.mount(
+        "/static", StaticFiles(directory=Path(__file__).parent / "webchat" / "static"), name="static"
+    )
+    app.include_router(webchat_router)
+    app.include_router(health_router)
+    return app
+
+
+app = create_app()
