@@ -33,6 +33,8 @@ def explain_validation(error: dict) -> tuple[int, str, str]:
         )
     if field == "text" and kind == "value_error":
         return 422, "text_empty", "Your message is empty. Type something, then press Send."
+    if field == "body":
+        return 422, "invalid_body", "Send a JSON object with conversation_id and text."
     if field == "conversation_id":
         return 422, "invalid_conversation", "This chat lost its place. Please reload the page."
     return 422, "invalid_request", f"The field {field} is not valid."
