@@ -14,8 +14,8 @@ from api.rasa_client import RasaClient
 from api.webchat.views import router as webchat_router
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the FastAPI application."""
+def create_app(settings: Settings | None = None, rasa_transport=None) -> FastAPI:
+    """Build the FastAPI application; tests may pass an httpx transport that plays Rasa."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             action_server_url=settings.action_server_url,
             timeout=settings.rasa_timeout_seconds,
             health_timeout=settings.health_timeout_seconds,
+            transport=rasa_transport,
         )
         yield
         app.state.rasa.close()

@@ -23,12 +23,20 @@ class ComponentHealth:
 class RasaClient:
     """Talk to Rasa over HTTP with a timeout."""
 
-    def __init__(self, *, rasa_url: str, action_server_url: str, timeout: float, health_timeout: float):
+    def __init__(
+        self,
+        *,
+        rasa_url: str,
+        action_server_url: str,
+        timeout: float,
+        health_timeout: float,
+        transport: httpx.BaseTransport | None = None,
+    ):
         self.rasa_url = rasa_url.rstrip("/")
         self.action_server_url = action_server_url.rstrip("/")
         self.timeout = timeout
         self.health_timeout = health_timeout
-        self._http = httpx.Client()
+        self._http = httpx.Client(transport=transport)
 
     def send(self, *, sender: str, text: str, metadata: dict | None = None) -> list[dict]:
         """Send a message to the REST channel and return the bot's replies."""

@@ -1,0 +1,139 @@
+"""Fixtures shared by the whole suite: databases, the app with a scripted Rasa, live processes."""
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.database.core import make_db_engine, make_session_factory
+from api.database.migrate import upgrade
+from api.main import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run tests that stop the shared Rasa process after every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("stops_rasa") is not None)
+
+
+def _postgres_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.fail(
+            "TEST_DATABASE_URL must name a PostgreSQL database for the storage tests; "
+            "`make test` starts one (scripts/test-postgres.sh)."
+        )
+    return url
+
+
+def _reset_postgres(url: str) -> None:
+    engine = make_db_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("SET lock_timeout = '10s'"))
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated, empty database: a SQLite file, then a real PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'careline-test.db'}"
+    else:
+        url = _postgres_url()
+        _reset_postgres(url)
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A migrated, empty SQLite file, for tests about behaviour rather than storage."""
+    url = f"sqlite:///{tmp_path / 'careline-test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def db_session_for() -> Iterator[Callable[[str], Session]]:
+    """Open sessions on a database URL, closed at the end of the test."""
+    engines, sessions = [], []
+
+    def open_session(url: str) -> Session:
+        engine = make_db_engine(url)
+        engines.append(engine)
+        sessions.append(make_session_factory(engine)())
+        return sessions[-1]
+
+    yield open_session
+    for session in sessions:
+        session.close()
+    for engine in engines:
+        engine.dispose()
+
+
+class ScriptedRasa:
+    """Plays Rasa's REST channel and the action server's health check over an httpx transport."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.replies: list[dict] = [{"recipient_id": "x", "text": "Hi 👋"}]
+        self.failure: Exception | None = None
+        self.status_code = 200
+        self.on_request: Callable[[dict], None] | None = None
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path in ("/", "/health"):
+            if self.failure is not None:
+                raise self.failure
+            return httpx.Response(200, text="Hello from Rasa: 3.6.21")
+        body = httpx.Response(200, content=request.content).json()
+        self.requests.append(body)
+        if self.on_request:
+            self.on_request(body)
+        if self.failure is not None:
+            raise self.failure
+        return httpx.Response(self.status_code, json=self.replies)
+
+
+@pytest.fixture
+def rasa() -> ScriptedRasa:
+    """A scripted Rasa the test can make answer, fail or time out."""
+    return ScriptedRasa()
+
+
+@pytest.fixture
+def client_for(rasa: ScriptedRasa) -> Iterator[Callable[[str], TestClient]]:
+    """Start the real app on a database URL, with the scripted Rasa behind it."""
+    clients = []
+
+    def start(url: str) -> TestClient:
+        settings = Settings(database_url=url, rasa_url="http://rasa.test", action_server_url="http://actions.test")
+        client = TestClient(create_app(settings, rasa_transport=httpx.MockTransport(rasa.handle)))
+        client.__enter__()
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(client_for, sqlite_url) -> TestClient:
+    """The app on a fresh SQLite file with the scripted Rasa."""
+    return client_for(sqlite_url)
+
+
+def new_conversation_id() -> str:
+    """Return an id like the web page makes."""
+    return str(uuid.uuid4())
