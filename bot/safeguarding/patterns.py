@@ -1,0 +1,223 @@
+"""Compile the rules.txt pattern notation into spaCy Matcher token patterns."""
+
+import itertools
+import re
+
+NUMBER_SPEC = {"NORM": {"REGEX": r"^\d+$"}}
+_CONTRACTION = re.compile(r" '(m|s|re|ve|ll|d)\b")
+MAX_PATTERNS_PER_LINE = 2000
+
+
+def _matching_paren(text, open_at):
+    depth = 0
+    for j in range(open_at, len(text)):
+        if text[j] == "(":
+            depth += 1
+        elif text[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    raise ValueError(f"unbalanced parentheses: {text}")
+
+
+def split_alternatives(body):
+    """Split on "|" outside nested parentheses."""
+    out, depth, current = [], 0, []
+    for c in body:
+        if c == "|" and depth == 0:
+            out.append("".join(current))
+            current = []
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        current.append(c)
+    out.append("".join(current))
+    return out
+
+
+def split_items(pattern):
+    """Split a pattern line into items: words, (groups) and their "?" suffixes."""
+    items, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c.isspace():
+            i += 1
+        elif c == "(":
+            close = _matching_paren(pattern, i)
+            j = close + 1
+            optional = j < n and pattern[j] == "?"
+            items.append(("group", pattern[i + 1:close], optional))
+            i = j + (1 if optional else 0)
+        else:
+            j = i
+            while j < n and not pattern[j].isspace():
+                if pattern[j] == "(" and j > i and pattern[j - 1] == "|":
+                    j = _matching_paren(pattern, j)
+                j += 1
+            word = pattern[i:j]
+            optional = word.endswith("?") and len(word) > 1
+            items.append(("word", word[:-1] if optional else word, optional))
+            i = j
+    return items
+
+
+class PatternCompiler:
+    """Expands one pattern line into Matcher patterns, normalising literal words like the text."""
+
+    def __init__(self, tokenizer, normaliser, classes, groups):
+        self.tokenizer = tokenizer
+        self.normaliser = normaliser
+        self.groups = groups
+        self.warnings = []
+        self.classes = {}
+        for name, words in classes.items():
+            norms = set()
+            for word in words:
+                tokens = self.literal(word)
+                if len(tokens) == 1:
+                    norms.add(tokens[0])
+                else:
+                    self.warnings.append(f"class {name}: {word!r} is not one token")
+            self.classes[name] = sorted(norms)
+
+    def literal(self, text):
+        """Normalised tokens of a run of literal words, tokenised exactly as message text is."""
+        text = _CONTRACTION.sub(r"'\1", text)
+        from .normalise import prepare_text
+
+        words = [t.text for t in self.tokenizer(prepare_text(text)) if not t.is_space]
+        return self.normaliser.norm_tokens(words)
+
+    def compile(self, pattern):
+        """Return a list of Matcher patterns (lists of token dicts) for one line."""
+        branches_per_item = [self._item_branches(item) for item in split_items(pattern)]
+        total = 1
+        for branches in branches_per_item:
+            total *= len(branches)
+        if total > MAX_PATTERNS_PER_LINE:
+            raise ValueError(f"pattern expands to {total} alternatives: {pattern}")
+        out = []
+        for combo in itertools.product(*branches_per_item):
+            seq = [spec for branch in combo for spec in branch]
+            if any("OP" not in spec or spec["OP"] not in ("?",) and not spec["OP"].startswith("{0") for spec in seq):
+                out.append(seq)
+        return out
+
+    def _item_branches(self, item):
+        kind, body, optional = item
+        if kind == "word" and "|" not in body:
+            branches = self._phrase_branches(body)
+        else:
+            branches = []
+            for alternative in split_alternatives(body):
+                alternative = alternative.strip()
+                if alternative:
+                    branches.extend(self._phrase_branches(alternative))
+        return self._merge(branches, optional)
+
+    def _phrase_branches(self, phrase):
+        """All token-spec sequences one alternative phrase can stand for."""
+        parts, literal_run = [], []
+
+        def flush():
+            if literal_run:
+                parts.append([[{"NORM": n} for n in self.literal(" ".join(literal_run))]])
+                literal_run.clear()
+
+        for kind, body, optional in split_items(phrase):
+            if kind == "group" or (body and body[0] in "@%*" or body == "NUM") or optional:
+                flush()
+                parts.append(self._item_branches((kind, body, optional)) if kind == "group" or optional
+                             else self._special(body))
+            else:
+                literal_run.append(body)
+        flush()
+        return [[spec for branch in combo for spec in branch] for combo in itertools.product(*parts)]
+
+    def _special(self, body):
+        if body == "NUM":
+            return [[dict(NUMBER_SPEC)]]
+        if body == "*":
+            return [[{"OP": "?"}]]
+        if body.startswith("*") and body[1:].isdigit():
+            return [[{"OP": "{0,%s}" % body[1:]}]]
+        if body.startswith("@"):
+            if body[1:] not in self.classes:
+                raise ValueError(f"unknown class {body}")
+            return [[{"NORM": {"IN": self.classes[body[1:]]}}]]
+        if body.startswith("%"):
+            if body[1:] not in self.groups:
+                raise ValueError(f"unknown group {body}")
+            branches = []
+            for phrase in self.groups[body[1:]]:
+                branches.extend(self._phrase_branches(phrase))
+            return self._merge(branches, False)
+        return [[{"NORM": n} for n in self.literal(body)]]
+
+    @staticmethod
+    def _merge(branches, optional):
+        """Fold one-token alternatives into a single NORM IN spec; keep longer ones as branches."""
+        single, multi, seen = set(), [], set()
+        others = []
+        for branch in branches:
+            if len(branch) == 1 and set(branch[0]) == {"NORM"}:
+                value = branch[0]["NORM"]
+                if isinstance(value, str):
+                    single.add(value)
+                elif set(value) == {"IN"}:
+                    single.update(value["IN"])
+                else:
+                    others.append(branch)
+            else:
+                key = repr(branch)
+                if key not in seen:
+                    seen.add(key)
+                    multi.append(branch)
+        multi = _fold_by_length(multi)
+        merged = []
+        if single:
+            spec = {"NORM": next(iter(single))} if len(single) == 1 else {"NORM": {"IN": sorted(single)}}
+            if optional and not multi and not others:
+                spec = dict(spec, OP="?")
+                return [[spec]]
+            merged.append([spec])
+        merged.extend(others)
+        merged.extend(multi)
+        if optional:
+            if len(merged) == 1 and len(merged[0]) == 1 and "OP" not in merged[0][0]:
+                return [[dict(merged[0][0], OP="?")]]
+            merged.append([])
+        return merged
+
+
+def _plain_words(spec):
+    """The word set of a spec that is only a NORM test, else None."""
+    if set(spec) != {"NORM"}:
+        return None
+    value = spec["NORM"]
+    if isinstance(value, str):
+        return {value}
+    if set(value) == {"IN"}:
+        return set(value["IN"])
+    return None
+
+
+def _fold_by_length(branches):
+    """Fold multi-word alternatives of equal length into one branch with a word set per position.
+
+    "(a man|this guy|some men)" becomes [a|this|some][man|guy|men]: it also accepts "a guy", which is
+    what the rule writer meant anyway, and keeps the Matcher small.
+    """
+    by_length, kept = {}, []
+    for branch in branches:
+        words = [_plain_words(spec) for spec in branch]
+        if any(w is None for w in words):
+            kept.append(branch)
+            continue
+        slots = by_length.setdefault(len(branch), [set() for _ in branch])
+        for slot, w in zip(slots, words):
+            slot.update(w)
+    for length in sorted(by_length):
+        kept.append([{"NORM": next(iter(slot))} if len(slot) == 1 else {"NORM": {"IN": sorted(slot)}}
+                     for slot in by_length[length]])
+    return kept

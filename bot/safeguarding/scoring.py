@@ -1,0 +1,236 @@
+"""Turn rule matches into a severity: context (negation, jokes, games, fiction, the past) and combinations.
+
+Tags on rule sections that change the outcome:
+  ideation / passive   suicidal thinking; raised to critical with a method, plan, dose or "tonight"/"now"
+  method / lethality   how someone would do it; act = already done (overdose taken, bleeding)
+  plan                 goodbye notes, giving things away; critical with a time word
+  dose                 dropped unless the span holds a dose (a number of 4 or more, "all", "a packet")
+  jokeable             low when the same message laughs ("lol", a crying-laughing emoji) or is about homework
+  gameable             dropped when the same message is about a game or sport
+  danger_ambiguous     "he's outside": low alone, critical with fear ("scared", "help"), high next to abuse
+  gift                 an adult giving things: low alone, raised next to an older age or secrecy
+Context cues (sections named _something) never add a category themselves.
+"""
+
+from dataclasses import dataclass, field
+
+from .lexicon import SEVERITIES
+
+RANK = {name: i for i, name in enumerate(SEVERITIES)}
+ABUSE = {"physical_abuse", "sexual_abuse", "domestic_abuse", "criminal_exploitation", "sexual_exploitation",
+         "trafficking"}
+CONTRIBUTING_CUES = {"_money", "_sexual", "_older", "_child", "_time", "_fear", "_secret", "_gift"}
+DOSE_WORDS = {"all", "whole", "entire", "packet", "packets", "box", "boxes", "bottle", "bottles", "loads", "lots",
+              "handful", "too", "many", "pack", "strip", "prescription", "load", "bunch", "much"}
+UNITS = {"minutes", "hours", "mins", "miles", "pounds", "times", "percent", "%", "seconds", "days", "weeks",
+         "months", "am", "pm", "a.m.", "p.m.", "o'clock", "quid", "p", "k", "followers", "likes", "streak"}
+MIN_DOSE = 4
+
+
+@dataclass
+class Signal:
+    """One matched rule: which section, which tokens, and the severity after context rules."""
+
+    section: object
+    start: int
+    end: int
+    messages: frozenset
+    severity: str
+    categories: tuple
+    notes: list = field(default_factory=list)
+    dropped: bool = False
+    spans: tuple = ()
+
+    @property
+    def tags(self):
+        return self.section.tags if self.section is not None else frozenset()
+
+    def cap(self, severity, note):
+        if RANK[self.severity] > RANK[severity]:
+            self.severity = severity
+        self.notes.append(note)
+
+    def raise_to(self, severity, note):
+        if RANK[self.severity] < RANK[severity]:
+            self.severity = severity
+            self.notes.append(note)
+
+
+def _numbers(norms, start, end):
+    out = []
+    for i in range(start, end):
+        if norms[i].isdigit():
+            following = norms[i + 1] if i + 1 < len(norms) else ""
+            out.append((int(norms[i]), following))
+    return out
+
+
+def _has_dose(norms, start, end):
+    if any(norms[i] in DOSE_WORDS for i in range(start, end)):
+        return True
+    return any(value >= MIN_DOSE for value, _ in _numbers(norms, start, end))
+
+
+def _age_in(norms, start, end, low, high):
+    return any(low <= value <= high and following not in UNITS for value, following in _numbers(norms, start, end))
+
+
+class Scorer:
+    """Applies the context and combination rules to the matches of one window of messages."""
+
+    def __init__(self, negation):
+        self.negation = negation
+
+    def score(self, matches, norms, token_message, current):
+        """matches: (section, start, end) triples. Returns (severity, categories, kept signals)."""
+        cue_spans, signals = [], []
+        for section, start, end in matches:
+            messages = frozenset(token_message[start:end])
+            if section.is_cue:
+                name = section.categories[0]
+                if "age_adult" in section.tags and not _age_in(norms, start, end, 18, 80):
+                    continue
+                if "age_child" in section.tags and not _age_in(norms, start, end, 8, 15):
+                    continue
+                cue_spans.append((name, start, end, messages))
+            else:
+                signals.append(Signal(section, start, end, messages, section.severity, section.categories))
+
+        cues_in = {}
+        for name, _, _, messages in cue_spans:
+            for m in messages:
+                cues_in.setdefault(m, set()).add(name)
+        window_cues = set().union(*cues_in.values()) if cues_in else set()
+
+        def cue_near(signal, name):
+            return any(name in cues_in.get(m, ()) for m in signal.messages)
+
+        ideation_in_window = False
+        for signal in signals:
+            self._context(signal, cue_spans, cue_near, norms, token_message)
+        for signal in signals:
+            if not signal.dropped and "ideation" in signal.tags and "suicide" in signal.categories \
+                    and signal.severity in ("medium", "high"):
+                ideation_in_window = True
+        if ideation_in_window:
+            for signal in signals:
+                if signal.dropped and "benign_meds" in signal.notes:
+                    signal.dropped = False
+                    signal.notes.append("kept: ideation nearby")
+
+        live = [s for s in signals if not s.dropped]
+        contributes = any(current in s.messages for s in live) or bool(cues_in.get(current, set()) & CONTRIBUTING_CUES)
+        if not contributes:
+            return "none", [], []
+
+        live.extend(self._combine(live, cue_spans, window_cues, norms))
+        live = [s for s in live if s.severity != "none"]
+        if live and not any(current in s.messages for s in live):
+            top = max(live, key=lambda s: RANK[s.severity])
+            for name, start, end, messages in cue_spans:
+                if name in CONTRIBUTING_CUES and current in messages:
+                    live.append(Signal(None, start, end, messages, top.severity, top.categories, ["context"]))
+        severity = max((s.severity for s in live), key=RANK.get, default="none")
+        categories = sorted({c for s in live for c in s.categories})
+        return severity, categories, live
+
+    def _context(self, signal, cue_spans, cue_near, norms, token_message):
+        tags = signal.tags
+        for name, start, end, _ in cue_spans:
+            overlaps = start < signal.end and signal.start < end
+            if not overlaps:
+                continue
+            if name == "_hyperbole" or (name.startswith("_not_") and name[5:] in signal.categories):
+                signal.dropped = True
+                signal.notes.append("hyperbole")
+                return
+        if "dose" in tags and not _has_dose(norms, signal.start, signal.end):
+            signal.dropped = True
+            signal.notes.append("no dose")
+            return
+        if "gameable" in tags and cue_near(signal, "_gaming"):
+            signal.dropped = True
+            signal.notes.append("game or sport")
+            return
+        if ("dose" in tags or "method" in tags) and cue_near(signal, "_benign_meds"):
+            signal.dropped = True
+            signal.notes.append("benign_meds")
+            return
+        if cue_near(signal, "_media"):
+            signal.cap("low", "fiction or lesson")
+        if self.negation.is_negated(norms, token_message, signal.start):
+            signal.cap("low", "negated")
+            signal.notes.append("negated")
+        if "jokeable_none" in tags and (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")):
+            signal.dropped = True
+            signal.notes.append("joking")
+            return
+        if ("jokeable" in tags or "jokeable_medium" in tags) and (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")):
+            floor = "medium" if ({"method", "act", "lethality", "jokeable_medium"} & tags) else "low"
+            signal.cap(floor, "joking")
+            signal.notes.append("joking")
+        if cue_near(signal, "_historic") and not cue_near(signal, "_present"):
+            signal.cap("medium", "in the past")
+
+    def _combine(self, live, cue_spans, window_cues, norms):
+        """Raise severities where signals and cues together mean more; return any new signals."""
+        active = [s for s in live if "negated" not in s.notes and "joking" not in s.notes
+                  and RANK[s.severity] >= RANK["medium"]]
+        tags_active = set().union(*(s.tags for s in active)) if active else set()
+        risky_method = bool({"method", "lethality", "act", "plan"} & tags_active)
+        current_time = "_time" in window_cues
+        for s in active:
+            if "suicide" not in s.categories:
+                continue
+            if "ideation" in s.tags and (risky_method or current_time):
+                s.raise_to("critical", "ideation with method, plan or time")
+            elif "passive" in s.tags and risky_method:
+                s.raise_to("critical", "ideation with method")
+            elif "passive" in s.tags and current_time:
+                s.raise_to("high", "ideation with time")
+            elif "plan" in s.tags and current_time:
+                s.raise_to("critical", "plan with time")
+            elif "method" in s.tags and ({"ideation", "passive"} & tags_active):
+                s.raise_to("critical", "method with ideation")
+
+        abuse_near = any(set(s.categories) & ABUSE for s in active)
+        danger_near = any("danger" in s.tags for s in active)
+        for s in live:
+            if "danger_ambiguous" in s.tags and "negated" not in s.notes:
+                if "_fear" in window_cues or danger_near:
+                    s.raise_to("critical", "with fear")
+                elif abuse_near:
+                    s.raise_to("high", "next to abuse")
+            if "gift" in s.tags and "negated" not in s.notes:
+                if "_older" in window_cues:
+                    s.raise_to("high", "gift from an older person")
+                elif "_secret" in window_cues or "_money" in window_cues:
+                    s.raise_to("medium", "gift with secrecy or debt")
+
+        added = []
+        spans = {}
+        for name, start, end, messages in cue_spans:
+            spans.setdefault(name, []).append((start, end, messages))
+
+        def synth(names, category, severity, note):
+            parts = [p for n in names for p in spans.get(n, [])]
+            start = min(p[0] for p in parts)
+            end = max(p[1] for p in parts)
+            messages = frozenset(m for p in parts for m in p[2])
+            signal = Signal(None, start, end, messages, severity, (category,), [note],
+                            spans=tuple((p[0], p[1]) for p in parts))
+            added.append(signal)
+
+        has = window_cues.__contains__
+        if has("_older") and (has("_sexual") or has("_gift") or has("_money") or has("_secret")):
+            extra = next(n for n in ("_sexual", "_gift", "_money", "_secret") if has(n))
+            synth(["_older", extra], "sexual_exploitation", "high", "older person with sex, gifts, money or secrecy")
+        elif has("_older") and has("_child"):
+            synth(["_older", "_child"], "sexual_exploitation", "medium", "adult and child ages")
+        elif has("_older") and any(n in ("boyfriend", "girlfriend") for n in norms):
+            synth(["_older"], "sexual_exploitation", "medium", "older boyfriend")
+        if has("_sexual") and has("_money") and not any("sexual_exploitation" in s.categories for s in active):
+            synth(["_sexual", "_money"], "sexual_exploitation", "high", "sex for money or debt")
+        if has("_sexual") and has("_child") and not has("_older"):
+            synth(["_sexual", "_child"], "sexual_abuse", "medium", "sexual activity at a young age")
+        return added
