@@ -161,11 +161,12 @@ class Scorer:
         if self.negation.is_negated(norms, token_message, signal.start):
             signal.cap("low", "negated")
             signal.notes.append("negated")
-        if "jokeable_none" in tags and (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")):
+        joking = (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")) and not cue_near(signal, "_serious")
+        if "jokeable_none" in tags and joking:
             signal.dropped = True
             signal.notes.append("joking")
             return
-        if ("jokeable" in tags or "jokeable_medium" in tags) and (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")):
+        if ("jokeable" in tags or "jokeable_medium" in tags) and joking:
             floor = "medium" if ({"method", "act", "lethality", "jokeable_medium"} & tags) else "low"
             signal.cap(floor, "joking")
             signal.notes.append("joking")
