@@ -137,3 +137,15 @@ def client(client_for, sqlite_url) -> TestClient:
 def new_conversation_id() -> str:
     """Return an id like the web page makes."""
     return str(uuid.uuid4())
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory):
+    """Rasa, the action server and the api as real processes, shared by the live tests."""
+    from tests.live import LiveStack
+
+    stack = LiveStack(tmp_path_factory.mktemp("live"))
+    try:
+        yield stack.start()
+    finally:
+        stack.stop_all()
