@@ -8,7 +8,7 @@ from .assessment import Assessment, Evidence
 from .lexicon import load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
-from .patterns import PatternCompiler
+from .patterns import PatternCompiler, gate_words, required_word_sets
 from .scoring import RANK, Scorer
 
 HISTORY_WINDOW = 3
@@ -56,15 +56,28 @@ class Detector:
         self.normaliser = Normaliser(normalise["spelling"], normalise["emoji"], normalise["leet"],
                                      normalise["fuzzy"], vocabulary)
         compiler = PatternCompiler(self.nlp.tokenizer, self.normaliser, classes["classes"], classes["groups"])
-        self.matcher = Matcher(self.nlp.vocab, validate=False)
+        self.line_matchers = []
+        self.always = []
+        self.by_gate_word = {}
         self.by_key = {}
         self.pattern_count = 0
         for section in self.sections:
-            compiled = [p for line in section.patterns for p in compiler.compile(line)]
-            if compiled:
-                self.matcher.add(section.key, compiled, greedy="LONGEST")
-                self.by_key[self.nlp.vocab.strings[section.key]] = section
+            self.by_key[self.nlp.vocab.strings.add(section.key)] = section
+            for line in section.patterns:
+                compiled = compiler.compile(line)
+                if not compiled:
+                    continue
+                matcher = Matcher(self.nlp.vocab, validate=False)
+                matcher.add(section.key, compiled, greedy="LONGEST")
+                index = len(self.line_matchers)
+                self.line_matchers.append((matcher, required_word_sets(compiled)))
                 self.pattern_count += len(compiled)
+                gate = gate_words(compiled)
+                if gate is None:
+                    self.always.append(index)
+                else:
+                    for word in gate:
+                        self.by_gate_word.setdefault(word, []).append(index)
         self.warnings = compiler.warnings
         context = classes["context"]
         self.scorer = Scorer(NegationScope(context["negators"], context["negation_passthrough"]))
@@ -87,7 +100,15 @@ class Detector:
             for token, norm in zip(doc, norms):
                 if token.norm_ != norm:
                     token.norm_ = norm
-            raw = self.matcher(doc)
+            present = set(norms)
+            lines = set(self.always)
+            for norm in present:
+                lines.update(self.by_gate_word.get(norm, ()))
+            raw = []
+            for index in sorted(lines):
+                matcher, requirements = self.line_matchers[index]
+                if any(all(not words.isdisjoint(present) for words in need) for need in requirements):
+                    raw.extend(matcher(doc))
             spans = [(t.idx, t.idx + len(t.text)) for t in doc]
         token_message = [bisect.bisect_right(starts, s) - 1 for s, _ in spans]
         matches = [(self.by_key[key], start, end) for key, start, end in raw]

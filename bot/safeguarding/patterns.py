@@ -221,3 +221,50 @@ def _fold_by_length(branches):
         kept.append([{"NORM": next(iter(slot))} if len(slot) == 1 else {"NORM": {"IN": sorted(slot)}}
                      for slot in by_length[length]])
     return kept
+
+
+# Words too common to tell whether a rule could match; never chosen as a rule's gate word.
+COMMON_WORDS = frozenset("""
+i me my mine myself you your he him his she her they them their we us our it its a an the to and or but
+is 's am are was were be been being do does did not have has had will would can could should may might
+in on at of for with from by up out off so just like really that this there then than what when if as
+all some any no one get got go going gone come coming know think want wanna now again still every
+""".split())
+
+
+def gate_words(patterns):
+    """Words of which at least one must be in a message for any of these patterns to match, or None."""
+    gate = set()
+    for pattern in patterns:
+        best, best_cost = None, None
+        for spec in pattern:
+            if "OP" in spec:
+                continue
+            norm = spec.get("NORM")
+            words = {norm} if isinstance(norm, str) else set(norm["IN"]) if isinstance(norm, dict) and set(norm) == {"IN"} else None
+            if words is None:
+                continue
+            cost = sum(1000 if w in COMMON_WORDS else 1 for w in words)
+            if best_cost is None or cost < best_cost:
+                best, best_cost = words, cost
+        if best is None:
+            return None
+        gate |= best
+    return frozenset(gate)
+
+
+def required_word_sets(patterns):
+    """For each pattern, the word sets of its required tokens; a message lacking one cannot match it."""
+    out = set()
+    for pattern in patterns:
+        sets = []
+        for spec in pattern:
+            if "OP" in spec:
+                continue
+            norm = spec.get("NORM")
+            if isinstance(norm, str):
+                sets.append(frozenset([norm]))
+            elif isinstance(norm, dict) and set(norm) == {"IN"}:
+                sets.append(frozenset(norm["IN"]))
+        out.add(tuple(sorted(set(sets), key=len)))
+    return tuple(out)

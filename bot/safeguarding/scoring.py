@@ -202,6 +202,9 @@ class Scorer:
                     s.raise_to("critical", "with fear")
                 elif abuse_near:
                     s.raise_to("high", "next to abuse")
+            if "indicator" in s.tags and "sexual_exploitation" in s.categories and "negated" not in s.notes \
+                    and ("_older" in window_cues or "_secret" in window_cues):
+                s.raise_to("high", "with an older person or secrecy")
             if "gift" in s.tags and "negated" not in s.notes:
                 if "_older" in window_cues:
                     s.raise_to("high", "gift from an older person")
