@@ -8,7 +8,7 @@ from .assessment import Assessment, Evidence
 from .lexicon import load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
-from .patterns import PatternCompiler, gate_words, required_word_sets
+from .patterns import PatternCompiler, could_match, gate_words, required_word_sets
 from .scoring import RANK, Scorer
 
 HISTORY_WINDOW = 3
@@ -107,7 +107,7 @@ class Detector:
             raw = []
             for index in sorted(lines):
                 matcher, requirements = self.line_matchers[index]
-                if any(all(not words.isdisjoint(present) for words in need) for need in requirements):
+                if could_match(requirements, present):
                     raw.extend(matcher(doc))
             spans = [(t.idx, t.idx + len(t.text)) for t in doc]
         token_message = [bisect.bisect_right(starts, s) - 1 for s, _ in spans]

@@ -253,18 +253,47 @@ def gate_words(patterns):
     return frozenset(gate)
 
 
+def _cost(words):
+    return sum(1000 if w in COMMON_WORDS else 1 for w in words)
+
+
 def required_word_sets(patterns):
-    """For each pattern, the word sets of its required tokens; a message lacking one cannot match it."""
-    out = set()
+    """What a message must contain for any of these patterns to match, as (core, alternatives).
+
+    core: word sets every pattern needs (one word of each); alternatives: per pattern, the further
+    word sets it needs. Rarer sets come first so a message is usually rejected on the first test.
+    """
+    tuples = set()
     for pattern in patterns:
-        sets = []
+        sets = set()
         for spec in pattern:
             if "OP" in spec:
                 continue
             norm = spec.get("NORM")
             if isinstance(norm, str):
-                sets.append(frozenset([norm]))
+                sets.add(frozenset([norm]))
             elif isinstance(norm, dict) and set(norm) == {"IN"}:
-                sets.append(frozenset(norm["IN"]))
-        out.add(tuple(sorted(set(sets), key=len)))
-    return tuple(out)
+                sets.add(frozenset(norm["IN"]))
+        tuples.add(frozenset(sets))
+    core = frozenset.intersection(*tuples) if tuples else frozenset()
+    rest = [sorted(t - core, key=_cost) for t in tuples]
+    if any(not r for r in rest):
+        rest = []
+    return tuple(sorted(core, key=_cost)), tuple(tuple(r) for r in sorted(rest, key=lambda r: _cost(r[0])))
+
+
+def could_match(requirements, present):
+    """True when the message words `present` satisfy required_word_sets(...)."""
+    core, alternatives = requirements
+    for words in core:
+        if words.isdisjoint(present):
+            return False
+    if not alternatives:
+        return True
+    for need in alternatives:
+        for words in need:
+            if words.isdisjoint(present):
+                break
+        else:
+            return True
+    return False
