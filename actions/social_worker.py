@@ -25,11 +25,16 @@ def social_worker_reply(moment: datetime) -> str:
     )
 
 
+def now_utc() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
 class ActionSocialWorkerInfo(Action):
     """Say who will get back to the young person and when."""
 
     def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or now_utc  # a module function: the action server pickles actions
 
     def name(self) -> str:
         return "action_social_worker_info"

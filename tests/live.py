@@ -81,7 +81,7 @@ class LiveStack:
                 "--interface", "127.0.0.1", "--port", str(self.rasa_port),
             ],
         )
-        wait_for(f"{self.rasa_url}/status", 240, process, self.workdir / "rasa.log")
+        wait_for(f"{self.rasa_url}/", 240, process, self.workdir / "rasa.log")
 
     def start(self) -> "LiveStack":
         """Start the action server, Rasa and the api (after migrating its database)."""
