@@ -11,6 +11,7 @@ from api.database.core import make_db_engine, make_session_factory
 from api.errors import BodySizeLimit, install_error_handlers
 from api.health.views import router as health_router
 from api.rasa_client import RasaClient
+from bot.safeguarding import get_detector
 from api.webchat.views import router as webchat_router
 
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None, rasa_transport=None) -> FastAPI
     async def lifespan(app: FastAPI):
         engine = make_db_engine(settings.database_url)
         app.state.session_factory = make_session_factory(engine)
+        get_detector()  # load the safeguarding lexicons now, not on a young person's first message
         app.state.rasa = RasaClient(
             rasa_url=settings.rasa_url,
             action_server_url=settings.action_server_url,

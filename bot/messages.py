@@ -16,3 +16,15 @@ WELCOME = (
     "This chat is not secret: if you tell me something that means you or someone else "
     "might not be safe, I'll tell a social worker so they can help."
 )
+
+# Said at once when a message needs a human. Never promises secrecy; says who is told and why;
+# gives a way to get help now; asks if they are safe; then lets them carry on.
+ESCALATION_REPLIES = (
+    "Thank you for telling me. You did the right thing.",
+    "I'm telling the duty social worker now, so a real person can help keep you safe. "
+    "I can't keep this just between us, because keeping you safe matters most.",
+    "If you're in danger right now, call 999. You can also talk to Childline on 0800 1111, "
+    "free, any time. The duty social worker will read what you wrote and get in touch with you soon. "
+    "You can keep talking to me while you wait.",
+    "Are you somewhere safe right now?",
+)

@@ -8,7 +8,9 @@ from api.conversations import service
 from api.conversations.models import Conversation
 from api.conversations.schemas import Reply, ReplyButton
 from api.rasa_client import EngineUnavailable, RasaClient
-from bot.messages import ENGINE_UNAVAILABLE
+from api.escalation import service as escalation_service
+from bot.messages import ENGINE_UNAVAILABLE, ESCALATION_REPLIES
+from bot.safeguarding import assess
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +25,14 @@ def _buttons(raw: object) -> list[ReplyButton]:
     ]
 
 
+def with_escalation_replies(replies: list[Reply]) -> list[Reply]:
+    """Make sure a flagged message gets the escalation replies, whether or not Rasa sent them."""
+    said = {reply.text for reply in replies}
+    if all(text in said for text in ESCALATION_REPLIES):
+        return replies
+    return [Reply(text=text) for text in ESCALATION_REPLIES]
+
+
 def handle_inbound(
     *, db_session: Session, rasa: RasaClient, channel: str, external_key: str, text: str
 ) -> list[Reply]:
@@ -30,11 +40,19 @@ def handle_inbound(
     conversation = service.get_or_create(
         db_session=db_session, channel=channel, external_key=external_key
     )
+    history = service.recent_inbound_texts(db_session=db_session, conversation_id=conversation.id)
     inbound = service.add_inbound(db_session=db_session, conversation=conversation, text=text)
     db_session.commit()  # the message is kept even if everything after this fails
 
+    # The api assesses every message itself, so a disclosure is escalated even if Rasa is down.
+    assessment = assess(text, history=history).to_dict()
+    escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
+    db_session.commit()
+
     try:
-        raw_replies = rasa.send(sender=conversation.id, text=text, metadata={"channel": channel})
+        raw_replies = rasa.send(
+            sender=conversation.id, text=text, metadata={"channel": channel, "history": history}
+        )
         replies = [
             Reply(text=str(r["text"]), buttons=_buttons(r.get("buttons")))
             for r in raw_replies
@@ -46,10 +64,12 @@ def handle_inbound(
         replies = []
         inbound.engine_status = "engine_unavailable"
 
-    author = "bot"
+    engine_replies = replies
+    if assessment["escalate"]:
+        replies = with_escalation_replies(replies)
     if not replies:
         replies = [Reply(text=ENGINE_UNAVAILABLE)]
-        author = "fallback"
+    author = "bot" if replies is engine_replies else "fallback"
     _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
     db_session.commit()
     return replies

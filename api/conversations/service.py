@@ -69,3 +69,14 @@ def get_messages(*, db_session: Session, conversation_id: str) -> list[Message]:
             select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
         )
     )
+
+
+def recent_inbound_texts(*, db_session: Session, conversation_id: str, limit: int = 3) -> list[str]:
+    """Return the young person's last few messages in this conversation, oldest first."""
+    texts = db_session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == conversation_id, Message.direction == "in")
+        .order_by(Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(texts)))

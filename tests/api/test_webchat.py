@@ -94,13 +94,13 @@ def test_when_rasa_fails_the_young_person_gets_helplines_and_the_message_is_kept
     client, rasa, db_session_for, sqlite_url, failure, status_code, replies
 ):
     rasa.failure, rasa.status_code, rasa.replies = failure, status_code, replies
-    response = post(client, "i dont feel safe at home")
+    response = post(client, "can u tell me when my review meeting is")
     assert response.status_code == 200
     [reply] = response.json()["replies"]
     assert "999" in reply["text"] and "0800 1111" in reply["text"]
     assert "saved" in reply["text"]
     inbound, outbound = stored(db_session_for, sqlite_url)
-    assert inbound.text == "i dont feel safe at home"
+    assert inbound.text == "can u tell me when my review meeting is"
     assert inbound.engine_status in {"engine_unavailable", "no_reply"}
     assert (outbound.author, outbound.text) == ("fallback", reply["text"])
 

@@ -1,0 +1,1 @@
+"""Escalation domain: safeguarding assessments and the escalations they open."""

@@ -1,0 +1,1 @@
+"""Rasa policies of our own."""
