@@ -55,7 +55,7 @@ validate: envs
 	$(ENGINE)/rasa data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
 
 test-rasa: validate model
-	$(ENGINE)/rasa test core --stories tests/stories --model models/current.tar.gz \
+	$(ENGINE)/rasa test core --e2e --stories tests/stories --model models/current.tar.gz \
 	  --out var/test-results/stories --fail-on-prediction-errors --no-plot
 
 test-nlu: envs

@@ -39,7 +39,7 @@ class ActionSafeguardingEscalate(Action):
                 confirm_by_engine(
                     db_session=db_session,
                     conversation_id=tracker.sender_id,
-                    severity=assessment.get("severity", "medium"),
+                    severity=assessment["severity"] if assessment.get("escalate") else "medium",
                     categories=assessment.get("categories", []),
                 )
                 db_session.commit()

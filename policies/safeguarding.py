@@ -15,10 +15,19 @@ ESCALATION_ACTION = "action_safeguarding_escalate"
 SAFEGUARDING_PRIORITY = 10
 
 
+# Saying "I don't feel safe" in any words is asking for a human, even when no rule of the
+# detector matches: a confident feel_unsafe intent escalates too.
+FEEL_UNSAFE_INTENT = "feel_unsafe"
+FEEL_UNSAFE_CONFIDENCE = 0.8
+
+
 def needs_escalation(tracker: DialogueStateTracker) -> bool:
-    """Return True when the latest user message's assessment says a human must be told."""
-    assessment = (tracker.latest_message.parse_data or {}).get("safeguarding") or {}
-    return bool(assessment.get("escalate"))
+    """Return True when the latest message's assessment, or a confident feel_unsafe intent, says so."""
+    parse_data = tracker.latest_message.parse_data or {}
+    if (parse_data.get("safeguarding") or {}).get("escalate"):
+        return True
+    intent = parse_data.get("intent") or {}
+    return intent.get("name") == FEEL_UNSAFE_INTENT and (intent.get("confidence") or 0) >= FEEL_UNSAFE_CONFIDENCE
 
 
 @DefaultV1Recipe.register(

@@ -67,6 +67,29 @@ def test_the_transcript_is_stored(live_stack):
     assert all(r[1] == "bot" for r in rows[1:])
 
 
+def test_a_disclosure_is_escalated_by_rasa_and_the_action_server_too(live_stack):
+    from bot.messages import ESCALATION_REPLIES
+
+    conversation = new_id()
+    live_stack.say(conversation, "hi")
+    replies = live_stack.say(conversation, "my mums boyfriend hits me and im scared to go home")
+    assert replies == list(ESCALATION_REPLIES)
+    engine = create_engine(live_stack.database_url)
+    with engine.connect() as connection:
+        status, confirmed = connection.execute(
+            text(
+                "SELECT e.status, e.engine_confirmed_at FROM escalation e "
+                "JOIN conversation c ON c.id = e.conversation_id WHERE c.external_key = :key"
+            ),
+            {"key": conversation},
+        ).one()
+    engine.dispose()
+    assert status == "open"
+    assert confirmed is not None, "Rasa's policy and the escalation action did not run"
+    # ...and then the young person carries on
+    assert any("safe right now" in r for r in live_stack.say(conversation, "yeah im at school"))
+
+
 @pytest.mark.stops_rasa
 def test_when_rasa_stops_the_young_person_gets_helplines_and_the_chat_recovers(live_stack):
     conversation = new_id()
