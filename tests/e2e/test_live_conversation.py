@@ -87,7 +87,7 @@ def test_a_disclosure_is_escalated_by_rasa_and_the_action_server_too(live_stack)
     assert status == "open"
     assert confirmed is not None, "Rasa's policy and the escalation action did not run"
     # ...and then the young person carries on
-    assert any("safe right now" in r for r in live_stack.say(conversation, "yeah im at school"))
+    assert any("safe right now" in r for r in live_stack.say(conversation, "yes"))
 
 
 @pytest.mark.stops_rasa
