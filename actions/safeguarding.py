@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.config import get_settings
 from api.database.core import make_db_engine, make_session_factory
 from api.escalation.service import confirm_by_engine
-from bot.messages import ESCALATION_REPLIES
+from bot.messages import ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,14 @@ log = logging.getLogger(__name__)
 def session_factory() -> sessionmaker[Session]:
     """Return this process's session factory, created on first use."""
     return make_session_factory(make_db_engine(get_settings().database_url))
+
+
+def escalated_before(tracker: Tracker) -> bool:
+    """Return True when this action already ran earlier in the conversation."""
+    return any(
+        event.get("event") == "action" and event.get("name") == "action_safeguarding_escalate"
+        for event in tracker.events
+    )
 
 
 class ActionSafeguardingEscalate(Action):
@@ -31,7 +39,7 @@ class ActionSafeguardingEscalate(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        for text in ESCALATION_REPLIES:
+        for text in ESCALATION_FOLLOW_UP_REPLIES if escalated_before(tracker) else ESCALATION_REPLIES:
             dispatcher.utter_message(text=text)
         assessment = tracker.latest_message.get("safeguarding") or {}
         try:

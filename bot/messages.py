@@ -28,3 +28,9 @@ ESCALATION_REPLIES = (
     "You can keep talking to me while you wait.",
     "Are you somewhere safe right now?",
 )
+
+# Said when the conversation already has an escalation open: no need to repeat everything.
+ESCALATION_FOLLOW_UP_REPLIES = (
+    "Thank you for telling me. I've added this to what the duty social worker will see.",
+    "If you're in danger right now, call 999. Childline is there for you too, on 0800 1111.",
+)

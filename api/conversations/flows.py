@@ -9,7 +9,7 @@ from api.conversations.models import Conversation
 from api.conversations.schemas import Reply, ReplyButton
 from api.rasa_client import EngineUnavailable, RasaClient
 from api.escalation import service as escalation_service
-from bot.messages import ENGINE_UNAVAILABLE, ESCALATION_REPLIES
+from bot.messages import ENGINE_UNAVAILABLE, ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
 from bot.safeguarding import assess
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,14 @@ def _buttons(raw: object) -> list[ReplyButton]:
     ]
 
 
-def with_escalation_replies(replies: list[Reply]) -> list[Reply]:
+def with_escalation_replies(replies: list[Reply], *, already_escalated: bool) -> list[Reply]:
     """Make sure a flagged message gets the escalation replies, whether or not Rasa sent them."""
     said = {reply.text for reply in replies}
-    if all(text in said for text in ESCALATION_REPLIES):
-        return replies
-    return [Reply(text=text) for text in ESCALATION_REPLIES]
+    for expected in (ESCALATION_REPLIES, ESCALATION_FOLLOW_UP_REPLIES):
+        if all(text in said for text in expected):
+            return replies
+    expected = ESCALATION_FOLLOW_UP_REPLIES if already_escalated else ESCALATION_REPLIES
+    return [Reply(text=text) for text in expected]
 
 
 def handle_inbound(
@@ -45,6 +47,9 @@ def handle_inbound(
     db_session.commit()  # the message is kept even if everything after this fails
 
     # The api assesses every message itself, so a disclosure is escalated even if Rasa is down.
+    already_escalated = (
+        escalation_service.get_active(db_session=db_session, conversation_id=conversation.id) is not None
+    )
     assessment = assess(text, history=history).to_dict()
     escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
     db_session.commit()
@@ -66,7 +71,7 @@ def handle_inbound(
 
     engine_replies = replies
     if assessment["escalate"]:
-        replies = with_escalation_replies(replies)
+        replies = with_escalation_replies(replies, already_escalated=already_escalated)
     if not replies:
         replies = [Reply(text=ENGINE_UNAVAILABLE)]
     author = "bot" if replies is engine_replies else "fallback"

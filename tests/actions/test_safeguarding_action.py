@@ -11,7 +11,7 @@ from actions import safeguarding
 from api.config import get_settings
 from api.conversations import service
 from api.escalation.models import Escalation
-from bot.messages import ESCALATION_REPLIES
+from bot.messages import ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
 
 
 @pytest.fixture
@@ -24,9 +24,9 @@ def action_database(sqlite_url, monkeypatch):
     safeguarding.session_factory.cache_clear()
 
 
-def run_action(sender_id: str, assessment: dict) -> CollectingDispatcher:
+def run_action(sender_id: str, assessment: dict, events: list | None = None) -> CollectingDispatcher:
     dispatcher = CollectingDispatcher()
-    tracker = Tracker(sender_id, {}, {"text": "…", "safeguarding": assessment}, [], False, None, {}, "")
+    tracker = Tracker(sender_id, {}, {"text": "…", "safeguarding": assessment}, events or [], False, None, {}, "")
     events = asyncio.run(safeguarding.ActionSafeguardingEscalate().run(dispatcher, tracker, {}))
     assert events == []
     return dispatcher
@@ -48,3 +48,9 @@ def test_replies_then_records_the_escalation(action_database, db_session_for):
 def test_the_young_person_is_answered_even_if_recording_fails(action_database):
     dispatcher = run_action("no-such-conversation", {"escalate": True, "severity": "critical", "categories": []})
     assert [m["text"] for m in dispatcher.messages] == list(ESCALATION_REPLIES)
+
+
+def test_a_second_disclosure_gets_a_shorter_follow_up(action_database):
+    earlier = [{"event": "action", "name": "action_safeguarding_escalate"}, {"event": "user", "text": "…"}]
+    dispatcher = run_action("no-such-conversation", {"escalate": True, "severity": "high", "categories": []}, earlier)
+    assert [m["text"] for m in dispatcher.messages] == list(ESCALATION_FOLLOW_UP_REPLIES)

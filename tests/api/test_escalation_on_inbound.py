@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from api.escalation.models import Assessment, Escalation
-from bot.messages import ESCALATION_REPLIES
+from bot.messages import ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
 from tests.conftest import new_conversation_id
 
 DISCLOSURE = "my step dad hits me when hes drunk and im scared to go home"
@@ -62,8 +62,10 @@ def test_rasa_is_given_the_recent_history_for_split_disclosures(client, rasa):
 
 def test_one_active_escalation_per_conversation_gathers_later_disclosures(client, db_session_for, sqlite_url):
     conversation = new_conversation_id()
-    say(client, conversation, DISCLOSURE)
-    say(client, conversation, "i took 20 paracetamol 💊 an hour ago")
+    assert say(client, conversation, DISCLOSURE) == list(ESCALATION_REPLIES)
+    follow_up = say(client, conversation, "i took 20 paracetamol 💊 an hour ago")
+    assert follow_up == list(ESCALATION_FOLLOW_UP_REPLIES)  # not the whole speech again
+    assert "999" in " ".join(follow_up)
     [escalation] = escalations(db_session_for, sqlite_url)
     assert escalation.severity == "critical"
     assert {"physical_abuse", "suicide"} <= set(escalation.categories) or "substance" in escalation.categories
@@ -84,6 +86,6 @@ def test_a_split_disclosure_is_caught_across_messages(client, db_session_for, sq
     say(client, conversation, "theres this older guy")
     say(client, conversation, "he gives me weed and a new phone")
     replies = say(client, conversation, "now he says i owe him and have to take a bag to birmingham")
-    assert replies == list(ESCALATION_REPLIES)
+    assert replies in (list(ESCALATION_REPLIES), list(ESCALATION_FOLLOW_UP_REPLIES))
     [escalation] = escalations(db_session_for, sqlite_url)
     assert "criminal_exploitation" in escalation.categories
