@@ -5,7 +5,7 @@ import re
 import threading
 
 from .assessment import Assessment, Evidence
-from .lexicon import load_json, load_rules
+from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
 from .patterns import PatternCompiler, could_match, gate_words, required_word_sets
@@ -44,7 +44,7 @@ class Detector:
 
         self.nlp = spacy.blank("en")
         normalise = load_json("normalise.json")
-        classes = load_json("classes.json")
+        classes = load_classes()
         self.sections = load_rules()
         for key in list(normalise["spelling"]):
             if any(c in key for c in "-/") and len(key) > 1:
@@ -52,7 +52,8 @@ class Detector:
         vocabulary = {w for words in classes["classes"].values() for w in words}
         for section in self.sections:
             for pattern in section.patterns:
-                vocabulary.update(re.findall(r"[a-z][a-z']*", pattern))
+                for word in re.findall(r"[a-z][a-z']*\+?", pattern):
+                    vocabulary.update(expand_word(word) if word.endswith("+") else [word])
         self.normaliser = Normaliser(normalise["spelling"], normalise["emoji"], normalise["leet"],
                                      normalise["fuzzy"], vocabulary)
         compiler = PatternCompiler(self.nlp.tokenizer, self.normaliser, classes["classes"], classes["groups"])

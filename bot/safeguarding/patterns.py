@@ -3,9 +3,16 @@
 import itertools
 import re
 
+from .lexicon import expand_word
+
 NUMBER_SPEC = {"NORM": {"REGEX": r"^\d+$"}}
 _CONTRACTION = re.compile(r" '(m|s|re|ve|ll|d)\b")
 MAX_PATTERNS_PER_LINE = 2000
+
+
+def _is_inflected(body):
+    """A pattern word written "verb+": match the verb in any inflection (see lexicon.inflect)."""
+    return len(body) > 1 and body.endswith("+") and body[:-1].replace("'", "").isalpha()
 
 
 def _matching_paren(text, open_at):
@@ -125,7 +132,7 @@ class PatternCompiler:
                 literal_run.clear()
 
         for kind, body, optional in split_items(phrase):
-            if kind == "group" or (body and body[0] in "@%*" or body == "NUM") or optional:
+            if kind == "group" or (body and body[0] in "@%*!" or body == "NUM" or _is_inflected(body)) or optional:
                 flush()
                 parts.append(self._item_branches((kind, body, optional)) if kind == "group" or optional
                              else self._special(body))
@@ -141,6 +148,16 @@ class PatternCompiler:
             return [[{"OP": "?"}]]
         if body.startswith("*") and body[1:].isdigit():
             return [[{"OP": "{0,%s}" % body[1:]}]]
+        if body.startswith("!") and len(body) > 1:
+            excluded = set()
+            for word in body[1:].split(","):
+                excluded.update(self.literal(word))
+            return [[{"NORM": {"NOT_IN": sorted(excluded)}}]]
+        if _is_inflected(body):
+            norms = set()
+            for form in expand_word(body):
+                norms.update(self.literal(form))
+            return [[{"NORM": {"IN": sorted(norms)}}]]
         if body.startswith("@"):
             if body[1:] not in self.classes:
                 raise ValueError(f"unknown class {body}")

@@ -9,6 +9,12 @@ Tags on rule sections that change the outcome:
   gameable             dropped when the same message is about a game or sport
   danger_ambiguous     "he's outside": low alone, critical with fear ("scared", "help"), high next to abuse
   gift                 an adult giving things: low alone, raised next to an older age or secrecy
+  need=_a,_b           dropped unless one of these cues is in the same message (a concept that only counts
+                       with its qualifier: "not eaten in days" + "to be thin", "olders" + "make me"/"owe")
+  needcat=c1,c2        dropped unless another live signal in the window has one of these categories
+                       ("doing it tonight" after "i've got the tablets")
+  up=_a,_b:severity    raised to severity when one of these cues is in the same message (not when negated
+                       or joking): "won't let me leave" + "i'm in his flat" is critical
 Context cues (sections named _something) never add a category themselves.
 """
 
@@ -75,6 +81,15 @@ def _age_in(norms, start, end, low, high):
     return any(low <= value <= high and following not in UNITS for value, following in _numbers(norms, start, end))
 
 
+def _tag_values(tags, prefix):
+    """The comma-separated values of every tag starting with prefix ("need=_a,_b" -> {"_a", "_b"})."""
+    out = set()
+    for tag in tags:
+        if tag.startswith(prefix):
+            out.update(v for v in tag[len(prefix):].split(",") if v)
+    return out
+
+
 class Scorer:
     """Applies the context and combination rules to the matches of one window of messages."""
 
@@ -108,6 +123,19 @@ class Scorer:
         ideation_in_window = False
         for signal in signals:
             self._context(signal, cue_spans, cue_near, norms, token_message)
+        for signal in signals:
+            needed = _tag_values(signal.tags, "needcat=")
+            if needed and not signal.dropped and not any(
+                    other is not signal and not other.dropped and needed & set(other.categories) for other in signals):
+                signal.dropped = True
+                signal.notes.append("no supporting signal")
+        for signal in signals:
+            for tag in signal.tags:
+                if tag.startswith("up=") and not signal.dropped and "negated" not in signal.notes \
+                        and "joking" not in signal.notes:
+                    names, _, severity = tag[3:].partition(":")
+                    if any(cue_near(signal, n) for n in names.split(",")):
+                        signal.raise_to(severity, "raised by " + names)
         for signal in signals:
             if not signal.dropped and "ideation" in signal.tags and "suicide" in signal.categories \
                     and signal.severity in ("medium", "high"):
@@ -144,6 +172,11 @@ class Scorer:
                 signal.dropped = True
                 signal.notes.append("hyperbole")
                 return
+        needed = _tag_values(tags, "need=")
+        if needed and not any(cue_near(signal, name) for name in needed):
+            signal.dropped = True
+            signal.notes.append("qualifier missing")
+            return
         if "dose" in tags and not _has_dose(norms, signal.start, signal.end):
             signal.dropped = True
             signal.notes.append("no dose")
@@ -161,7 +194,9 @@ class Scorer:
         if self.negation.is_negated(norms, token_message, signal.start):
             signal.cap("low", "negated")
             signal.notes.append("negated")
-        joking = (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")) and not cue_near(signal, "_serious")
+        joking = (cue_near(signal, "_laugh") or cue_near(signal, "_mundane")
+                  or (cue_near(signal, "_embarrassed") and cue_near(signal, "_cry_emoji"))) \
+            and not cue_near(signal, "_serious")
         if "jokeable_none" in tags and joking:
             signal.dropped = True
             signal.notes.append("joking")
