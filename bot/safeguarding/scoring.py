@@ -27,7 +27,7 @@ ABUSE = {"physical_abuse", "sexual_abuse", "domestic_abuse", "criminal_exploitat
          "trafficking"}
 CONTRIBUTING_CUES = {"_money", "_sexual", "_older", "_child", "_time", "_fear", "_secret", "_gift"}
 DOSE_WORDS = {"all", "whole", "entire", "packet", "packets", "box", "boxes", "bottle", "bottles", "loads", "lots",
-              "handful", "too", "many", "pack", "strip", "prescription", "load", "bunch", "much"}
+              "handful", "too", "many", "pack", "tub", "tubs", "sheet", "sheets", "strips", "strip", "prescription", "load", "bunch", "much"}
 UNITS = {"minutes", "hours", "mins", "miles", "pounds", "times", "percent", "%", "seconds", "days", "weeks",
          "months", "am", "pm", "a.m.", "p.m.", "o'clock", "quid", "p", "k", "followers", "likes", "streak"}
 MIN_DOSE = 4
