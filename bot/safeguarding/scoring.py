@@ -11,6 +11,8 @@ Tags on rule sections that change the outcome:
   gift                 an adult giving things: low alone, raised next to an older age or secrecy
   need=_a,_b           dropped unless one of these cues is in the same message (a concept that only counts
                        with its qualifier: "not eaten in days" + "to be thin", "olders" + "make me"/"owe")
+  unless=_a,_b         dropped when one of these cues is in the same message (the ordinary reading: "goodbye
+                       to my old placement", "won't let me leave" said of carers, "doesn't pay me till friday")
   needcat=c1,c2        dropped unless another live signal in the window has one of these categories
                        ("doing it tonight" after "i've got the tablets")
   up=_a,_b:severity    raised to severity when one of these cues is in the same message (not when negated
@@ -177,6 +179,11 @@ class Scorer:
             signal.dropped = True
             signal.notes.append("qualifier missing")
             return
+        unless = _tag_values(tags, "unless=")
+        if unless and any(cue_near(signal, name) for name in unless):
+            signal.dropped = True
+            signal.notes.append("ordinary reading")
+            return
         if "dose" in tags and not _has_dose(norms, signal.start, signal.end):
             signal.dropped = True
             signal.notes.append("no dose")
@@ -201,6 +208,8 @@ class Scorer:
             signal.dropped = True
             signal.notes.append("joking")
             return
+        if "jokeable_medium" in tags and not cue_near(signal, "_laugh"):
+            joking = False
         if ("jokeable" in tags or "jokeable_medium" in tags) and joking:
             floor = "medium" if ({"method", "act", "lethality", "jokeable_medium"} & tags) else "low"
             signal.cap(floor, "joking")

@@ -1,0 +1,158 @@
+"""Concept-level behaviour: new phrasings (not taken from any data set) of the concepts the rules model.
+
+Each concept is (actor) + (harmful act, any inflection) + (target or qualifier); these sentences check the
+rules generalise beyond the wording of eval.jsonl and dev_holdout.jsonl. " || " separates earlier messages.
+"""
+
+import pytest
+
+from bot.safeguarding import assess
+
+RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+def _assess(text):
+    parts = text.split(" || ")
+    return assess(parts[-1], history=parts[:-1])
+
+
+DISCLOSURES = [
+    ("by tomorrow morning i'll be gone", 'critical', 'suicide'),
+    ("i won't be around after tonight", 'critical', 'suicide'),
+    ('just wanted to say goodbye to everyone', 'high', 'suicide'),
+    ('my sister can have all my clothes, i wont need them anymore', 'high', 'suicide'),
+    ('looked up how to hang myself', 'critical', 'suicide'),
+    ('i swallowed a whole strip of my mums sleeping tablets', 'critical', 'suicide'),
+    ('downed a packet of paracetamol', 'critical', 'suicide'),
+    ("i'd rather be dead than go back", 'high', 'suicide'),
+    ('honestly my family would all be better off without me', 'high', 'suicide'),
+    ('the voices keep telling me to jump', 'high', 'suicide'),
+    ('ive been scratching my arms till they bleed', 'high', 'self_harm'),
+    ('i carved his name into my leg', 'high', 'self_harm'),
+    ('i punched the wall till my knuckles bled', 'high', 'self_harm'),
+    ('i make myself sick after tea every night', 'high', 'eating_disorder'),
+    ('i puke up whatever i eat', 'high', 'eating_disorder'),
+    ('i havent eaten for 4 days cos im too fat', 'high', 'eating_disorder'),
+    ('skipping meals so i can get skinny for summer', 'high', 'eating_disorder'),
+    ('i only eat one apple a day to lose weight', 'high', 'eating_disorder'),
+    ('my mums boyfriend touches me when shes at work', 'high', 'sexual_abuse'),
+    ('my uncle fondled me at the party', 'high', 'sexual_abuse'),
+    ('some old man on the bus groped me', 'high', 'sexual_abuse'),
+    ('he sneaks into my bed at night', 'high', 'sexual_abuse'),
+    ('he forces me to touch him', 'high', 'sexual_abuse'),
+    ("my cousin does stuff to me when we're alone", 'high', 'sexual_abuse'),
+    ('these lads give me free weed as long as i go back to their flat', 'high', 'sexual_exploitation'),
+    ('the olders make me keep a bag at mine', 'high', 'criminal_exploitation'),
+    ('olders said i owe them now', 'medium', 'criminal_exploitation'),
+    ('they got me holding a shank for them', 'high', 'criminal_exploitation'),
+    ('got robbed of the bag and now i owe them 300', 'high', 'criminal_exploitation'),
+    ("he's making me sell weed for him", 'high', 'criminal_exploitation'),
+    ('they kept my passport when i got here', 'high', 'trafficking'),
+    ('i work in the car wash every day and they dont pay me', 'high', 'trafficking'),
+    ('my stepdad slammed my face into the door', 'high', 'physical_abuse'),
+    ('she dragged me by my hair down the stairs', 'high', 'physical_abuse'),
+    ("my foster mum slaps me when i'm late", 'high', 'physical_abuse'),
+    ('my carer kicked me in the stomach', 'high', 'physical_abuse'),
+    ('dad hasnt come home since friday', 'medium', 'neglect'),
+    ('been home alone for a week with no money', 'medium', 'neglect'),
+    ('they locked me inside the garage', 'critical', 'immediate_danger'),
+    ('he shut me in the bathroom and wont let me out', 'critical', 'immediate_danger'),
+    ('he took my phone and locked the door', 'critical', 'immediate_danger'),
+    ('im at some mans house and he wont let me leave', 'critical', 'immediate_danger'),
+    ('someone slipped something into my drink last night', 'high', 'substance'),
+    ('my ex made a page with my nudes', 'high', 'online_harm'),
+    ("he's threatening to post the pics", 'high', 'online_harm'),
+    ('my pics are going round the whole school', 'high', 'online_harm'),
+    ("he has my nudes and says he'll send them to everyone", 'high', 'online_harm'),
+    ("they're taking me abroad to get me cut", 'high', 'fgm_forced_marriage'),
+    ('a guy on discord invited me to a white power group chat', 'high', 'radicalisation'),
+    ('immigrants are invading and we have to fight back', 'high', 'radicalisation'),
+    ('my girlfriend punches me', 'high', 'physical_abuse'),
+    ("i've got my tablets saved up || tonight's the night", 'critical', 'suicide'),
+    ("he keeps || touching me || when mum's out", 'high', 'sexual_abuse'),
+]
+
+ORDINARY = [
+    "i'll be gone by the morning, off to my dads for the week",
+    'omg i want to die my crush liked my story 💀',
+    'i wanna die he saw me trip on the stairs 😭',
+    'the olders at the youth club are safe',
+    'my olders got me a birthday cake',
+    'i threw up everything after that stomach bug',
+    'not eating meat anymore, trying to be vegan',
+    'my brother keeps trying to get in my room to steal my charger',
+    'my carers took my phone cos i was on it too late',
+    'my carers wont let me leave the house after 9',
+    'i owe my mate a tenner',
+    'the ball hit me in the face at football',
+    'it hit me that i miss my old school',
+    'my little sister kicked me in her sleep lol',
+    'he touched my shoulder to get my attention',
+    'my mum locked the door when she went out',
+    "my boss doesn't pay me till friday",
+    "we're doing a project on the far right in history",
+    "i'm fasting for ramadan",
+    'saying goodbye to my old placement today, sad but excited',
+    'my nan gave me money for the bus',
+    'my dog bit me lol',
+    'i got my hair cut',
+    'taking the pills the doctor gave me for my acne',
+    "i'm dead tired after training",
+    'getting my nails done later',
+    'she slammed the door in my face lol',
+]
+
+
+@pytest.mark.parametrize("text,severity,category", DISCLOSURES)
+def test_concept_disclosures_escalate(text, severity, category):
+    a = _assess(text)
+    assert RANK[a.severity] >= RANK[severity] and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_readings_do_not_page(text):
+    a = _assess(text)
+    assert not a.escalate, (a.severity, a.categories)
+
+
+def test_olders_need_a_cue():
+    assert assess("the olders down the park are alright").severity == "none"
+    assert "criminal_exploitation" in assess("the olders want me to drop a package in town").categories
+
+
+def test_crying_emoji_with_embarrassment_is_laughing():
+    a = assess("i actually want to die everyone saw me fall over in assembly 😭")
+    assert a.severity == "low"
+    assert assess("i want to die 😭").escalate
+
+
+def test_bed_is_sexual_abuse_not_immediate_danger():
+    a = assess("my stepbrother tries to get into my bed when everyone's asleep")
+    assert a.severity == "high" and "sexual_abuse" in a.categories and "immediate_danger" not in a.categories
+
+
+def test_negated_concepts_stay_low():
+    for text in ["he has never touched me like that", "nobody locks me in", "i'm not making myself sick anymore"]:
+        assert not assess(text).escalate, text
+
+
+def test_vague_plan_needs_a_suicide_signal():
+    assert not assess("doing it tonight").escalate
+    assert assess("doing it tonight", history=["i've got all my pills saved"]).severity == "critical"
+
+
+def test_restriction_needs_a_body_image_reason():
+    assert assess("i haven't eaten all day, been so busy").severity in ("none", "low")
+    assert "eating_disorder" in assess("i haven't eaten all day so i can be skinny").categories
+
+
+def test_inflected_verbs_match_every_form():
+    for verb in ["whacks", "whacked", "whacking"]:
+        assert "physical_abuse" in assess(f"my foster dad {verb} me in the face").categories, verb
+
+
+def test_concept_evidence_offsets():
+    text = "he  took my phone and LOCKED the door"
+    a = assess(text)
+    assert a.severity == "critical"
+    assert all(text[e.start:e.end] == e.text for e in a.evidence)
