@@ -78,6 +78,10 @@ class Normaliser:
             if stripped[0] in self.emoji:
                 return self.emoji[stripped[0]]
             return token
+        if len(token) > 4 and token.endswith(("in", "in'")) and token.rstrip("'").isalpha():
+            dropped_g = self._known(token.rstrip("'") + "g")
+            if dropped_g is not None:
+                return dropped_g
         number = _NUMBER_X.match(token)
         if number:
             return number.group(1)

@@ -7,7 +7,7 @@ Tags on rule sections that change the outcome:
   dose                 dropped unless the span holds a dose (a number of 4 or more, "all", "a packet")
   jokeable             low when the same message laughs ("lol", a crying-laughing emoji) or is about homework
   gameable             dropped when the same message is about a game or sport
-  danger_ambiguous     "he's outside": low alone, critical with fear ("scared", "help"), high next to abuse
+  danger_ambiguous     "he's outside": low alone, critical with fear ("scared", "help") or a weapon, high next to abuse
   gift                 an adult giving things: low alone, raised next to an older age or secrecy
   need=_a,_b           dropped unless one of these cues is in the same message (a concept that only counts
                        with its qualifier: "not eaten in days" + "to be thin", "olders" + "make me"/"owe")
@@ -237,12 +237,14 @@ class Scorer:
                 s.raise_to("critical", "plan with time")
             elif "method" in s.tags and ({"ideation", "passive"} & tags_active):
                 s.raise_to("critical", "method with ideation")
+            elif "method" in s.tags and current_time and "_benign_meds" not in window_cues:
+                s.raise_to("critical", "method with a time")
 
         abuse_near = any(set(s.categories) & ABUSE for s in active)
         danger_near = any("danger" in s.tags for s in active)
         for s in live:
             if "danger_ambiguous" in s.tags and "negated" not in s.notes:
-                if "_fear" in window_cues or danger_near:
+                if "_fear" in window_cues or "_weapon" in window_cues or danger_near:
                     s.raise_to("critical", "with fear")
                 elif abuse_near:
                     s.raise_to("high", "next to abuse")
