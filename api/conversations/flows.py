@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 from api.conversations import service
 from api.conversations.models import Conversation
 from api.conversations.schemas import Reply, ReplyButton
-from api.rasa_client import EngineUnavailable, RasaClient
 from api.escalation import service as escalation_service
+from api.rasa_client import EngineUnavailable, RasaClient
 from bot.messages import ENGINE_UNAVAILABLE, ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
 from bot.safeguarding import assess
 
@@ -23,6 +23,15 @@ def _buttons(raw: object) -> list[ReplyButton]:
         for b in raw
         if isinstance(b, dict) and "title" in b and "payload" in b
     ]
+
+
+def assess_safely(text: str, *, history: list[str]) -> dict:
+    """Assess a message; if the detector itself fails, fail safe and let a human look."""
+    try:
+        return assess(text, history=history).to_dict()
+    except Exception:
+        log.exception("safeguarding detector failed; escalating for a human to check")
+        return {"escalate": True, "severity": "medium", "categories": [], "evidence": []}
 
 
 def with_escalation_replies(replies: list[Reply], *, already_escalated: bool) -> list[Reply]:
@@ -50,7 +59,7 @@ def handle_inbound(
     already_escalated = (
         escalation_service.get_active(db_session=db_session, conversation_id=conversation.id) is not None
     )
-    assessment = assess(text, history=history).to_dict()
+    assessment = assess_safely(text, history=history)
     escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
     db_session.commit()
 

@@ -1,6 +1,7 @@
 """Store and read conversations and messages."""
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.conversations.models import Conversation, Message
@@ -21,11 +22,16 @@ def get_or_create(*, db_session: Session, channel: str, external_key: str) -> Co
     conversation = get_by_external_key(
         db_session=db_session, channel=channel, external_key=external_key
     )
-    if conversation is None:
-        conversation = Conversation(channel=channel, external_key=external_key)
-        db_session.add(conversation)
-        db_session.flush()
-    return conversation
+    if conversation is not None:
+        return conversation
+    try:
+        with db_session.begin_nested():
+            conversation = Conversation(channel=channel, external_key=external_key)
+            db_session.add(conversation)
+        return conversation
+    except IntegrityError:
+        # The same young person's other message created it a moment ago: use that one.
+        return get_by_external_key(db_session=db_session, channel=channel, external_key=external_key)
 
 
 def add_inbound(*, db_session: Session, conversation: Conversation, text: str) -> Message:

@@ -69,3 +69,40 @@ def test_the_message_survives_when_the_engine_is_unreachable(database_url, db_se
     )
     messages = service.get_messages(db_session=db_session_for(database_url), conversation_id=conversation.id)
     assert [(m.direction, m.engine_status) for m in messages] == [("in", "engine_unavailable"), ("out", None)]
+
+
+def test_two_first_messages_at_once_share_one_conversation(database_url, db_session_for, monkeypatch):
+    """The other message's insert lands between our look-up and our insert: we use theirs."""
+    other = db_session_for(database_url)
+    first = service.get_or_create(db_session=other, channel="web", external_key="k-race")
+    other.commit()
+
+    session = db_session_for(database_url)
+    real_lookup = service.get_by_external_key
+    calls = []
+
+    def lookup_that_misses_once(**kwargs):
+        calls.append(kwargs)
+        return None if len(calls) == 1 else real_lookup(**kwargs)
+
+    monkeypatch.setattr(service, "get_by_external_key", lookup_that_misses_once)
+    assert service.get_or_create(db_session=session, channel="web", external_key="k-race").id == first.id
+    assert len(calls) == 2
+
+
+def test_a_detector_failure_escalates_for_a_human_to_check(database_url, db_session_for, monkeypatch):
+    from api.conversations import flows
+    from api.escalation.models import Escalation
+    from sqlalchemy import select
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("lexicon missing")
+
+    monkeypatch.setattr(flows, "assess", broken)
+    session = db_session_for(database_url)
+    rasa = RasaClient(rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9", timeout=1, health_timeout=1)
+    replies = handle_inbound(db_session=session, rasa=rasa, channel="web", external_key="k-broken", text="hi")
+    rasa.close()
+    assert "999" in " ".join(r.text for r in replies)
+    [escalation] = db_session_for(database_url).scalars(select(Escalation))
+    assert escalation.severity == "medium"
