@@ -68,8 +68,11 @@ test-python: envs model
 
 test: test-rasa test-nlu test-python
 
+# The evaluation set with its floors, then the sets written blind (the honest measure of new wording).
 eval: envs
 	$(SERVICE)/python -m bot.safeguarding.evaluate
+	@for set in tests/safeguarding/dev_holdout.jsonl tests/safeguarding/dev_blind.jsonl tests/safeguarding/blind2.jsonl; do \
+	  [ -f "$$set" ] || continue; echo; echo "== $$set (summary)"; $(SERVICE)/python -m bot.safeguarding.evaluate "$$set" --quiet; done
 
 bench: envs model
 	@for b in bench/*.py; do echo "== $$b"; $(SERVICE)/python $$b || exit 1; done
