@@ -98,3 +98,16 @@ def test_the_page_fits_a_phone_without_sideways_scrolling(live_stack, phone_page
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
     expect(page.get_by_role("link", name="Leave this site quickly")).to_be_visible()
+
+
+def test_a_disclosure_shows_who_will_be_told_and_how_to_get_help_now(live_stack, phone_page):
+    page = phone_page
+    page.goto(live_stack.api_url + "/")
+    box = page.get_by_label("Your message")
+    box.fill("my mums boyfriend hits me and im scared to go home")
+    box.press("Enter")
+    log = page.get_by_role("log")
+    expect(log.get_by_text("I'm telling the duty social worker now", exact=False)).to_be_visible(timeout=15000)
+    expect(log.get_by_text("call 999", exact=False).last).to_be_visible()
+    expect(log.get_by_text("Are you somewhere safe right now?")).to_be_visible()
+    shot(page, "webchat-disclosure")

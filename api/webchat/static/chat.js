@@ -47,7 +47,7 @@
       item.appendChild(row);
     }
     log.appendChild(item);
-    item.scrollIntoView({ block: "end", behavior: "smooth" });
+    item.scrollIntoView({ block: "end" });
   }
 
   function showError(text) {
