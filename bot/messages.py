@@ -34,3 +34,9 @@ ESCALATION_FOLLOW_UP_REPLIES = (
     "Thank you for telling me. I've added this to what the duty social worker will see.",
     "If you're in danger right now, call 999. Childline is there for you too, on 0800 1111.",
 )
+
+# Said after a message the detector rates "low": worth a gentle check, not a page.
+GENTLE_CHECK = (
+    "Just checking in: are you OK? If something's worrying you, you can tell me, "
+    "or talk to Childline on 0800 1111, free, any time."
+)

@@ -9,7 +9,12 @@ from api.conversations.models import Conversation
 from api.conversations.schemas import Reply, ReplyButton
 from api.escalation import service as escalation_service
 from api.rasa_client import EngineUnavailable, RasaClient
-from bot.messages import ENGINE_UNAVAILABLE, ESCALATION_FOLLOW_UP_REPLIES, ESCALATION_REPLIES
+from bot.messages import (
+    ENGINE_UNAVAILABLE,
+    ESCALATION_FOLLOW_UP_REPLIES,
+    ESCALATION_REPLIES,
+    GENTLE_CHECK,
+)
 from bot.safeguarding import assess
 
 log = logging.getLogger(__name__)
@@ -84,6 +89,8 @@ def handle_inbound(
     if not replies:
         replies = [Reply(text=ENGINE_UNAVAILABLE)]
     author = "bot" if replies is engine_replies else "fallback"
+    if assessment["severity"] == "low":
+        replies = [*replies, Reply(text=GENTLE_CHECK)]
     _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
     db_session.commit()
     return replies

@@ -89,3 +89,18 @@ def test_a_split_disclosure_is_caught_across_messages(client, db_session_for, sq
     assert replies in (list(ESCALATION_REPLIES), list(ESCALATION_FOLLOW_UP_REPLIES))
     [escalation] = escalations(db_session_for, sqlite_url)
     assert "criminal_exploitation" in escalation.categories
+
+
+def test_a_negated_worry_gets_a_gentle_check_not_a_page(client, rasa, db_session_for, sqlite_url):
+    from bot.messages import GENTLE_CHECK
+
+    rasa.replies = [{"text": "OK 👍"}]
+    replies = say(client, new_conversation_id(), "dont worry id never kill myself")
+    assert replies == ["OK 👍", GENTLE_CHECK]
+    assert escalations(db_session_for, sqlite_url) == []
+
+
+def test_hyperbole_gets_no_check_and_no_page(client, rasa, db_session_for, sqlite_url):
+    rasa.replies = [{"text": "Sorry, I can't help with that one."}]
+    assert say(client, new_conversation_id(), "this homework is killing me") == ["Sorry, I can't help with that one."]
+    assert escalations(db_session_for, sqlite_url) == []
