@@ -209,3 +209,99 @@ def test_concept_evidence_offsets():
     a = assess(text)
     assert a.severity == "critical"
     assert all(text[e.start:e.end] == e.text for e in a.evidence)
+
+
+# Round 4 concepts (new sentences, written for these tests; not taken from any data set).
+UNSAFE_FIRST_PERSON = [
+    "i don't feel safe",
+    "i dont feel safe here",
+    "i'm not safe",
+    "i feel unsafe at home",
+    "i really dont feel safe in this house",
+    "honestly im not safe at my placement",
+    "i feel unsafe around my mums new partner",
+]
+
+ROUND4_DISCLOSURES = [
+    ("ive got 30 of my dads sleeping tablets hidden in my pillowcase", "high", "suicide"),
+    ("put a dressing gown cord round my neck last night", "critical", "suicide"),
+    ("how do i stop a cut bleeding its really deep", "critical", "self_harm"),
+    ("same van has been following me since i left school", "critical", "immediate_danger"),
+    ("he said if i tell anyone hes going to stab me and hes downstairs", "critical", "immediate_danger"),
+    ("please can someone come and get me i dont know where i am", "critical", "immediate_danger"),
+    ("my friend took something and now she's not breathing properly", "critical", "immediate_danger"),
+    ("her lips have gone blue after she took them pills", "critical", "immediate_danger"),
+    ("had 3 xans with a bottle of vodka", "critical", "substance"),
+    ("my stepbrother creeps into my room when im asleep", "high", "sexual_abuse"),
+    ("he keeps walking in when i'm in the bath", "high", "sexual_abuse"),
+    ("he puts his hand up my skirt under the table", "medium", "sexual_abuse"),
+    ("my boyfriend told me to go in the bedroom with his mates", "medium", "sexual_exploitation"),
+    ("they said there's other ways i can pay them back", "high", "sexual_exploitation"),
+    ("thinking of getting on a bus and never coming back", "medium", "missing"),
+    ("they take us to a different town every week", "high", "trafficking"),
+    ("i dont even know what city im in", "high", "trafficking"),
+    ("i have to work until the debt is paid off", "high", "trafficking"),
+    ("i told my teacher i walked into a door but it was him", "high", "physical_abuse"),
+    ("the bruises where he grabbed me are purple now", "high", "physical_abuse"),
+    ("he threw a glass at my mum last night", "high", "domestic_abuse"),
+    ("the electric has been off for weeks", "medium", "neglect"),
+    ("they wont take me to the doctor even tho my ear is bleeding", "medium", "neglect"),
+    ("drinking vodka before school every day", "high", "substance"),
+    ("i cant sleep without a spliff now", "medium", "substance"),
+    ("i chew gum all day so i dont feel hungry", "high", "eating_disorder"),
+    ("i only eat an apple a day", "high", "eating_disorder"),
+    ("they are taking me to bangladesh in the summer to get married", "high", "fgm_forced_marriage"),
+    ("my dad says i'm marrying my cousin next year", "high", "fgm_forced_marriage"),
+    ("he says he'll share them, or they'll post the pics everywhere", "high", "online_harm"),
+    ("he keeps asking me to turn my cam on", "medium", "online_harm"),
+    ("i never told him my address but he turned up outside", "critical", "immediate_danger"),
+    ("he sent me a guide on making a bomb", "high", "radicalisation"),
+]
+
+ROUND4_ORDINARY = [
+    "i dont feel safe leaving my scooter outside the shop",
+    "i don't feel safe on that rollercoaster lol",
+    "is it safe to swim in the lake",
+    "the new kid followed me around all day asking questions",
+    "can someone come get me from training its finished early",
+    "my mum took our phones at dinner time",
+    "the teacher took our phones in the exam",
+    "i gave my lunch to my mate cos she forgot hers",
+    "my aunt is going to pakistan for a wedding in the summer",
+    "she said if i tell anyone about the surprise party she'll kill me",
+    "my brother will kill me for eating his last yoghurt 😂",
+    "i havent been home for 5 days cos im on a school trip",
+    "we're not allowed out of the classroom at lunch",
+    "the heating's been broken for a week, landlord is fixing it",
+    "i told my teacher i fell over at football",
+    "my lips look blue cos i ate a blue slush",
+    "he isn't waking up, he's such a lazy teenager",
+    "the game has a list of names of the players",
+    "it's our thing to get maccies on fridays",
+    "we're going to the mosque on friday for prayers",
+    "the plug on my straighteners broke",
+    "i had a nosebleed in maths and there was blood everywhere",
+]
+
+
+@pytest.mark.parametrize("text", UNSAFE_FIRST_PERSON)
+def test_first_person_unsafe_escalates(text):
+    a = _assess(text)
+    assert a.escalate and "immediate_danger" in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text,severity,category", ROUND4_DISCLOSURES)
+def test_round4_concepts_escalate(text, severity, category):
+    a = _assess(text)
+    assert RANK[a.severity] >= RANK[severity] and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", ROUND4_ORDINARY)
+def test_round4_ordinary_readings_do_not_page(text):
+    a = _assess(text)
+    assert not a.escalate, (a.severity, a.categories)
+
+
+def test_height_question_needs_suicide_context():
+    assert not assess("whats the tallest building in london").escalate
+    assert assess("is the car park roof high enough", history=["i want to die"]).severity == "critical"
