@@ -256,6 +256,10 @@ ROUND4_DISCLOSURES = [
     ("he keeps asking me to turn my cam on", "medium", "online_harm"),
     ("i never told him my address but he turned up outside", "critical", "immediate_danger"),
     ("he sent me a guide on making a bomb", "high", "radicalisation"),
+    ("i dont know where i am, can someone come get me", "critical", "immediate_danger"),
+    ("bathroom door is locked and shes not answering", "critical", "immediate_danger"),
+    ("they took my phone and my money and im stuck at some house", "critical", "immediate_danger"),
+    ("havent eaten for 3 days now, proud of myself", "high", "eating_disorder"),
 ]
 
 ROUND4_ORDINARY = [
@@ -281,6 +285,15 @@ ROUND4_ORDINARY = [
     "we're going to the mosque on friday for prayers",
     "the plug on my straighteners broke",
     "i had a nosebleed in maths and there was blood everywhere",
+    "i dont feel safe walking past that dog",
+    "my phone is on 2% can someone come pick me up from town",
+    "my cousin is going to india to get married and im going to the wedding",
+    "mum walks in when im getting changed its so annoying",
+    "not allowed out of my room till i tidy it",
+    "doing lines in detention again for talking",
+    "we're going to do the church fete on saturday",
+    "girls are the enemy in this game lol",
+    "front door's locked and mum isnt answering, forgot my key again",
 ]
 
 
