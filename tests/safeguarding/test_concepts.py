@@ -260,6 +260,10 @@ ROUND4_DISCLOSURES = [
     ("bathroom door is locked and shes not answering", "critical", "immediate_danger"),
     ("they took my phone and my money and im stuck at some house", "critical", "immediate_danger"),
     ("havent eaten for 3 days now, proud of myself", "high", "eating_disorder"),
+    ("theres a man standing outside my window and i'm scared", "critical", "immediate_danger"),
+    ("my ex keeps turning up at my school and i'm scared", "critical", "immediate_danger"),
+    ("im scared for my life", "critical", "immediate_danger"),
+    ("i think hes going to kill me tonight", "critical", "immediate_danger"),
 ]
 
 ROUND4_ORDINARY = [
@@ -294,6 +298,8 @@ ROUND4_ORDINARY = [
     "we're going to do the church fete on saturday",
     "girls are the enemy in this game lol",
     "front door's locked and mum isnt answering, forgot my key again",
+    "my dad is waiting outside the school to pick me up",
+    "my nan is watching the house while we're on holiday",
 ]
 
 
