@@ -67,12 +67,20 @@ def test_the_transcript_is_stored(live_stack):
     assert all(r[1] == "bot" for r in rows[1:])
 
 
-def test_a_disclosure_is_escalated_by_rasa_and_the_action_server_too(live_stack):
+@pytest.mark.parametrize(
+    "disclosure",
+    [
+        "my mums boyfriend hits me and im scared to go home",  # NLU: feel_unsafe
+        "theres a man outside my room with a knife",  # NLU: fallback; only the detector sees it
+        "i wanna kms tonight ive got all my pills 💊",  # NLU: fallback; only the detector sees it
+    ],
+)
+def test_a_disclosure_is_escalated_by_rasa_and_the_action_server_too(live_stack, disclosure):
     from bot.messages import ESCALATION_REPLIES
 
     conversation = new_id()
     live_stack.say(conversation, "hi")
-    replies = live_stack.say(conversation, "my mums boyfriend hits me and im scared to go home")
+    replies = live_stack.say(conversation, disclosure)
     assert replies == list(ESCALATION_REPLIES)
     engine = create_engine(live_stack.database_url)
     with engine.connect() as connection:
