@@ -60,7 +60,7 @@ def test_the_message_survives_when_the_engine_is_unreachable(database_url, db_se
         rasa_url="http://127.0.0.1:9", action_server_url="http://127.0.0.1:9", timeout=1, health_timeout=1
     )
     replies = handle_inbound(
-        db_session=session, rasa=rasa, channel="web", external_key="k-4", text="someone is outside"
+        db_session=session, rasa=rasa, channel="web", external_key="k-4", text="when is my review meeting"
     )
     rasa.close()
     assert "999" in replies[0].text
