@@ -23,12 +23,21 @@ def get_active(*, db_session: Session, conversation_id: str) -> Escalation | Non
     )
 
 
+OPEN_ATTEMPTS = 3
+
+
 def open_or_update(
     *, db_session: Session, conversation_id: str, severity: str, categories: list[str]
 ) -> Escalation:
     """Open an escalation for the conversation, or fold this disclosure into the active one."""
-    escalation = get_active(db_session=db_session, conversation_id=conversation_id)
-    if escalation is None:
+    for attempt in range(OPEN_ATTEMPTS):
+        escalation = get_active(db_session=db_session, conversation_id=conversation_id)
+        if escalation is not None:
+            escalation.severity = higher_severity(escalation.severity, severity)
+            escalation.categories = sorted(set(escalation.categories) | set(categories))
+            escalation.updated_at = utcnow()
+            db_session.flush()
+            return escalation
         try:
             with db_session.begin_nested():
                 escalation = Escalation(
@@ -37,22 +46,12 @@ def open_or_update(
                 db_session.add(escalation)
             return escalation
         except IntegrityError:
-            # Another message of the same conversation opened it at the same moment, or the
-            # random reference is taken by another active escalation: use theirs or try again.
-            escalation = get_active(db_session=db_session, conversation_id=conversation_id)
-            if escalation is None:
-                return open_or_update(
-                    db_session=db_session,
-                    conversation_id=conversation_id,
-                    severity=severity,
-                    categories=categories,
-                )
-    if escalation is not None:
-        escalation.severity = higher_severity(escalation.severity, severity)
-        escalation.categories = sorted(set(escalation.categories) | set(categories))
-        escalation.updated_at = utcnow()
-    db_session.flush()
-    return escalation
+            # Another message of the same conversation opened one at the same moment, or the
+            # random reference is taken by another active escalation: look again, or draw anew.
+            # Anything else (an unknown conversation) fails the same way every time.
+            if attempt == OPEN_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def record_assessment(*, db_session: Session, message: Message, assessment: dict) -> Assessment:
