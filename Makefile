@@ -49,7 +49,9 @@ run: model
 	@echo "Starting Rasa, the action server and the api; Ctrl-C stops everything."
 	@echo "  web chat:  http://127.0.0.1:$${API_PORT:-8000}/"
 	@echo "  API docs:  http://127.0.0.1:$${API_PORT:-8000}/docs"
-	$(SERVICE)/honcho start -f Procfile
+	ONCALL_ROTA_FILE=$${ONCALL_ROTA_FILE:-api/oncall/demo_rota.yml} \
+	  PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$${API_PORT:-8000}} \
+	  $(SERVICE)/honcho start -f Procfile
 
 validate: envs
 	$(ENGINE)/rasa data validate --config config.yml --domain domain.yml --data data --fail-on-warnings

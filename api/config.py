@@ -21,6 +21,27 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     max_body_bytes: int = 64 * 1024
 
+    # Where staff links point, and what Twilio signs webhooks against (no trailing slash).
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Signs one-time acknowledgement links; set a long random value in production.
+    secret_key: str = "dev-only-secret-change-me"
+
+    # On-call: the team's rota, loaded by `python -m api.oncall.load` (make run loads a demo one).
+    oncall_rota_file: str | None = None
+
+    # SMS through Twilio; with no credentials, messages stay in the local outbox page.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from_number: str | None = None
+    twilio_api_base_url: str | None = None  # default: Twilio's own; tests point it at a fake
+    twilio_timeout_seconds: float = 10.0
+
+    # The outbox worker.
+    worker_poll_seconds: float = 0.5
+    worker_lease_seconds: float = 60.0
+    # A takeover with no word from the worker for this long goes back to the bot.
+    takeover_idle_seconds: int = 20 * 60
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -9,7 +9,10 @@ from fastapi.staticfiles import StaticFiles
 from api.config import Settings, get_settings
 from api.database.core import make_db_engine, make_session_factory
 from api.errors import BodySizeLimit, install_error_handlers
+from api.escalation.views import router as escalation_router
 from api.health.views import router as health_router
+from api.outbox.views import router as outbox_router
+from api.sms.views import router as sms_router
 from api.rasa_client import RasaClient
 from bot.safeguarding import get_detector
 from api.webchat.views import router as webchat_router
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None, rasa_transport=None) -> FastAPI
         engine.dispose()
 
     app = FastAPI(title="Careline", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.mount(
@@ -43,6 +47,9 @@ def create_app(settings: Settings | None = None, rasa_transport=None) -> FastAPI
     )
     app.include_router(webchat_router)
     app.include_router(health_router)
+    app.include_router(escalation_router)
+    app.include_router(sms_router)
+    app.include_router(outbox_router)
     return app
 
 

@@ -29,7 +29,11 @@ def main() -> None:
     base_url = f"http://127.0.0.1:{port}"
     report = wait_until_ready(base_url, deadline_seconds=float(os.environ.get("READY_TIMEOUT", "300")))
     if report and report.get("status") == "ok":
-        print(f"Careline is ready.\n  web chat:  {base_url}/\n  API docs:  {base_url}/docs", flush=True)
+        print(
+            f"Careline is ready.\n  web chat:      {base_url}/\n  staff outbox:  {base_url}/outbox"
+            f" (pages to the duty worker, while no Twilio account is set)\n  API docs:      {base_url}/docs",
+            flush=True,
+        )
     else:
         print(f"Careline is not fully up yet; health says: {report}", flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

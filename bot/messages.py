@@ -40,3 +40,32 @@ GENTLE_CHECK = (
     "Just checking in: are you OK? If something's worrying you, you can tell me, "
     "or talk to Childline on 0800 1111, free, any time."
 )
+
+
+def _first_name(full_name: str) -> str:
+    return full_name.split()[0] if full_name.strip() else "A duty social worker"
+
+
+def takeover_started(worker_name: str) -> str:
+    """Said when a duty worker takes over from the bot."""
+    return (
+        f"Hi, this is {_first_name(worker_name)}, a duty social worker. I'm a real person and "
+        "I've read what you told the bot. I'm here now. Are you safe right now? "
+        "If you're in danger, call 999."
+    )
+
+
+def takeover_handed_back(worker_name: str) -> str:
+    """Said when the worker hands the conversation back to the bot."""
+    return (
+        f"{_first_name(worker_name)} has finished chatting for now, so you're back with the Careline bot. "
+        "You can still message any time. " + HELPLINES
+    )
+
+
+def takeover_ended_idle() -> str:
+    """Said when the worker has gone quiet and the bot takes the conversation back."""
+    return (
+        "The duty social worker has had to step away, so you're back with the Careline bot. "
+        "What you told us is saved and they will come back to you. " + HELPLINES
+    )

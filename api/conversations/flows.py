@@ -8,7 +8,9 @@ from api.conversations import service
 from api.conversations.models import Conversation
 from api.conversations.schemas import Reply, ReplyButton
 from api.escalation import service as escalation_service
+from api.database.types import utcnow
 from api.rasa_client import EngineUnavailable, RasaClient
+from api.takeover import service as takeover_service
 from bot.messages import (
     ENGINE_UNAVAILABLE,
     ESCALATION_FOLLOW_UP_REPLIES,
@@ -68,6 +70,14 @@ def handle_inbound(
     escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
     db_session.commit()
 
+    # A duty worker has the conversation: the bot stays quiet and the worker is told.
+    takeover = takeover_service.active_for(db_session=db_session, conversation_id=conversation.id)
+    if takeover is not None:
+        inbound.engine_status = "taken_over"
+        takeover_service.nudge_worker(db_session=db_session, takeover=takeover, now=utcnow())
+        db_session.commit()
+        return []
+
     try:
         raw_replies = rasa.send(
             sender=conversation.id, text=text, metadata={"channel": channel, "history": history}
@@ -91,19 +101,22 @@ def handle_inbound(
     author = "bot" if replies is engine_replies else "fallback"
     if assessment["severity"] == "low":
         replies = [*replies, Reply(text=GENTLE_CHECK)]
-    _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
+    replies = _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
     db_session.commit()
     return replies
 
 
 def _store_replies(
     *, db_session: Session, conversation: Conversation, replies: list[Reply], author: str
-) -> None:
+) -> list[Reply]:
+    stored = []
     for reply in replies:
-        service.add_outbound(
+        message = service.add_outbound(
             db_session=db_session,
             conversation=conversation,
             text=reply.text,
             author=author,
             buttons=[b.model_dump() for b in reply.buttons],
         )
+        stored.append(reply.model_copy(update={"id": message.id, "author": author}))
+    return stored

@@ -17,3 +17,5 @@ class Reply(BaseModel):
 
     text: str
     buttons: list[ReplyButton] = []
+    id: int | None = None  # the stored message, so a page that also polls shows it once
+    author: str = "bot"  # bot, fallback, staff (a duty worker), system

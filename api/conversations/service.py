@@ -68,6 +68,32 @@ def add_outbound(
     return message
 
 
+def send_to_young_person(
+    *, db_session: Session, conversation: Conversation, text: str, author: str
+) -> Message:
+    """Store a message for the young person outside a reply (a worker's words, a takeover notice).
+
+    The web chat picks it up by polling GET /chat/messages.
+    """
+    return add_outbound(db_session=db_session, conversation=conversation, text=text, author=author)
+
+
+def outbound_after(*, db_session: Session, conversation_id: str, after_id: int, limit: int = 50) -> list[Message]:
+    """Return messages sent to the young person after the one with this id, oldest first."""
+    return list(
+        db_session.scalars(
+            select(Message)
+            .where(
+                Message.conversation_id == conversation_id,
+                Message.direction == "out",
+                Message.id > after_id,
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    )
+
+
 def get_messages(*, db_session: Session, conversation_id: str) -> list[Message]:
     """Return a conversation's messages, oldest first."""
     return list(

@@ -2,4 +2,8 @@
 
 from api.conversations.models import Conversation, Message  # noqa: F401
 from api.database.core import Base  # noqa: F401
-from api.escalation.models import Assessment, Escalation  # noqa: F401
+from api.audit.models import AuditEvent  # noqa: F401
+from api.escalation.models import Assessment, Escalation, EscalationStep  # noqa: F401
+from api.oncall.models import Person, Shift, Team, TeamManager  # noqa: F401
+from api.outbox.models import Notification, NotificationAttempt, WorkerHeartbeat  # noqa: F401
+from api.takeover.models import Takeover  # noqa: F401

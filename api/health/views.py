@@ -1,11 +1,31 @@
 """Health of the api and of everything it depends on, each reported separately."""
 
+from datetime import timedelta
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.database.core import DbSession
+from api.database.types import utcnow
 from api.dependencies import Rasa
+from api.outbox.service import last_beat
+
+WORKER_STALE = timedelta(seconds=30)
+
+
+def worker_health(db_session) -> dict:
+    """Report whether an outbox worker has looped recently: without one, no page leaves."""
+    try:
+        beat = last_beat(db_session=db_session)
+    except Exception as error:
+        return {"status": "down", "detail": type(error).__name__}
+    if beat is None:
+        return {"status": "down", "detail": "no worker has run (python -m api.worker)"}
+    age = utcnow() - beat
+    if age > WORKER_STALE:
+        return {"status": "down", "detail": f"last seen {int(age.total_seconds())} s ago"}
+    return {"status": "ok", "detail": f"last seen {age.total_seconds():.0f} s ago"}
 
 router = APIRouter()
 
@@ -22,6 +42,7 @@ def health(db_session: DbSession, rasa: Rasa) -> JSONResponse:
         "database": database,
         "rasa": rasa.rasa_health().as_dict(),
         "action_server": rasa.action_server_health().as_dict(),
+        "worker": worker_health(db_session) if database["status"] == "ok" else {"status": "down", "detail": "database down"},
     }
     if database["status"] != "ok":
         overall, code = "down", 503

@@ -32,3 +32,9 @@ class ChatMessageOut(BaseModel):
     """The replies to one web chat message."""
 
     replies: list[Reply]
+
+
+class ChatUpdates(BaseModel):
+    """Messages for the young person since the last one the page showed (a worker's replies)."""
+
+    messages: list[Reply]

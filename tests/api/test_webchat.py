@@ -30,8 +30,13 @@ def test_reply_from_rasa_reaches_the_young_person(client, rasa):
     assert response.status_code == 200
     assert response.json() == {
         "replies": [
-            {"text": "Hi 👋 I'm the Careline chat bot.", "buttons": []},
-            {"text": "What would you like?", "buttons": [{"title": "Get help now", "payload": "/help"}]},
+            {"id": 2, "author": "bot", "text": "Hi 👋 I'm the Careline chat bot.", "buttons": []},
+            {
+                "id": 3,
+                "author": "bot",
+                "text": "What would you like?",
+                "buttons": [{"title": "Get help now", "payload": "/help"}],
+            },
         ]
     }
     assert rasa.requests[0]["message"] == "hiya"

@@ -9,6 +9,10 @@
   var errorBox = document.getElementById("error");
   var maxChars = parseInt(document.querySelector(".chat").dataset.maxChars, 10);
   var busy = false;
+  var lastId = 0;  // the newest message shown, so polling shows each message once
+  var shown = {};
+  var started = false;  // poll only once this chat has sent something
+  var POLL_MS = 4000;
 
   function newId() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -24,12 +28,14 @@
     sessionStorage.setItem("careline-conversation", conversationId);
   }
 
+  var NAMES = { me: "You", staff: "Duty social worker", system: "Careline" };
+
   function addMessage(who, text, buttons) {
     var item = document.createElement("li");
-    item.className = "msg " + (who === "me" ? "me" : "bot");
+    item.className = "msg " + (who === "me" ? "me" : who === "staff" ? "staff" : "bot");
     var name = document.createElement("span");
     name.className = "who";
-    name.textContent = who === "me" ? "You" : "Careline bot";
+    name.textContent = NAMES[who] || "Careline bot";
     var body = document.createElement("p");
     body.textContent = text;
     item.appendChild(name);
@@ -94,7 +100,8 @@
           var message = data && data.error && data.error.message;
           throw new Error(message || "Something went wrong sending that. Please try again.");
         }
-        (data.replies || []).forEach(function (r) { addMessage("bot", r.text, r.buttons); });
+        started = true;
+        (data.replies || []).forEach(function (r) { showReply(r, false); });
       });
     }).catch(function (err) {
       if (fromBox && !box.value) box.value = text;
@@ -106,8 +113,32 @@
       send.disabled = false;
       status.textContent = "";
       box.focus();
+      poll();
     });
   }
+
+  // Only polling moves lastId on, so a worker's message stored before a bot reply is never skipped.
+  function showReply(r, fromPoll) {
+    if (r.id && fromPoll) lastId = Math.max(lastId, r.id);
+    if (r.id) {
+      if (shown[r.id]) return;
+      shown[r.id] = true;
+    }
+    addMessage(r.author === "staff" || r.author === "system" ? r.author : "bot", r.text, r.buttons);
+  }
+
+  // A duty worker's replies arrive without the young person sending anything: look every few seconds.
+  function poll() {
+    if (!started || busy || document.hidden) return;
+    fetch("/chat/messages?conversation_id=" + encodeURIComponent(conversationId) + "&after=" + lastId)
+      .then(function (response) { return response.ok ? response.json() : { messages: [] }; })
+      .then(function (data) {
+        if (busy) return;
+        (data.messages || []).forEach(function (r) { showReply(r, true); });
+      })
+      .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+  setInterval(poll, POLL_MS);
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

@@ -1,0 +1,299 @@
+"""Where staff act on an alert: the signed link in a page, and SMS replies such as "ACK 4821"."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from api.audit import service as audit
+from api.conversations.models import Conversation, Message
+from api.database.core import DbSession
+from api.database.types import utcnow
+from api.dependencies import AppSettings
+from api.escalation import commands, paging
+from api.escalation.links import BadLink, read_token
+from api.escalation.models import Assessment, Escalation
+from api.oncall.hours import to_london
+from api.oncall.models import Person
+from api.oncall.service import person_by_phone
+from api.outbox.models import Notification
+from api.sms.signatures import verified_form
+from api.takeover import service as takeover_service
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter()
+
+STATUS_WORDS = {
+    "open": "Waiting for someone to acknowledge",
+    "acknowledged": "Acknowledged by {name} at {time}",
+    "resolved": "Resolved by {name} at {time}",
+}
+WHO = {"young_person": "Young person", "bot": "Bot", "fallback": "Bot (safe reply)", "staff": "Duty worker", "system": "Careline"}
+
+
+class LinkProblem(Exception):
+    """The link cannot be used."""
+
+
+def _from_link(db_session, token: str) -> tuple[Notification, Escalation, Person]:
+    try:
+        notification_id = read_token(token, now=utcnow())
+    except BadLink as error:
+        raise LinkProblem(str(error)) from None
+    notification = db_session.get(Notification, notification_id)
+    if notification is None or notification.escalation_id is None or notification.person_id is None:
+        raise LinkProblem("not a link we made")
+    return notification, db_session.get(Escalation, notification.escalation_id), db_session.get(Person, notification.person_id)
+
+
+def _bad_link(request: Request, reason: str) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "staff_base.html",
+        {"problem": f"This alert link cannot be used: {reason}. Ask the duty manager for the alert reference."},
+        status_code=404,
+    )
+
+
+def _transcript(db_session, conversation_id: str) -> list[dict]:
+    assessments = {
+        a.message_id: a
+        for a in db_session.scalars(
+            select(Assessment).join(Message).where(Message.conversation_id == conversation_id)
+        )
+    }
+    lines = []
+    for message in db_session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    ):
+        assessment = assessments.get(message.id)
+        flagged = bool(assessment and (assessment.escalate or assessment.severity == "low"))
+        lines.append(
+            {
+                "message": message,
+                "who": WHO.get(message.author, message.author),
+                "time": to_london(message.created_at).strftime("%d %b %H:%M"),
+                "flagged": flagged,
+                "severity": assessment.severity if assessment else "",
+                "evidence": [e.get("text", "") for e in (assessment.evidence if flagged else [])],
+            }
+        )
+    return lines
+
+
+@router.get("/a/{token}", response_class=HTMLResponse, include_in_schema=False)
+def alert_page(token: str, request: Request, db_session: DbSession, settings: AppSettings, notice: str = "") -> HTMLResponse:
+    """Show the alert behind a page; the person who acknowledged it also sees the conversation."""
+    try:
+        notification, escalation, person = _from_link(db_session, token)
+    except LinkProblem as problem:
+        return _bad_link(request, str(problem))
+    conversation = db_session.get(Conversation, escalation.conversation_id)
+    takeover = takeover_service.active_for(db_session=db_session, conversation_id=conversation.id)
+    can_act = escalation.acknowledged_by == person.id or person.role == "manager"
+    by_id = escalation.resolved_by if escalation.status == "resolved" else escalation.acknowledged_by
+    by = db_session.get(Person, by_id) if by_id else None
+    when = escalation.resolved_at if escalation.status == "resolved" else escalation.acknowledged_at
+    status_words = STATUS_WORDS[escalation.status].format(
+        name=by.name if by else "someone", time=to_london(when).strftime("%H:%M on %d %b") if when else ""
+    )
+    transcript = _transcript(db_session, conversation.id) if can_act else []
+    if can_act:
+        audit.record(
+            db_session=db_session, actor=f"person:{person.id}", action="transcript.viewed",
+            subject_type="conversation", subject_id=conversation.id,
+            details={"escalation": escalation.id, "via": "alert link"},
+        )
+        db_session.commit()
+    return templates.TemplateResponse(
+        request,
+        "alert.html",
+        {
+            "token": token,
+            "escalation": escalation,
+            "conversation": conversation,
+            "person": person,
+            "takeover": takeover,
+            "can_act": can_act,
+            "transcript": transcript,
+            "status_words": status_words,
+            "opened": to_london(escalation.opened_at).strftime("%H:%M on %a %d %b"),
+            "categories": ", ".join(c.replace("_", " ") for c in escalation.categories),
+            "idle_minutes": settings.takeover_idle_seconds // 60,
+            "notice": notice,
+        },
+    )
+
+
+def _back(token: str, notice: str) -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse(f"/a/{token}?notice={quote(notice)}", status_code=303)
+
+
+@router.post("/a/{token}/acknowledge", include_in_schema=False)
+def acknowledge_by_link(token: str, request: Request, db_session: DbSession) -> Response:
+    """Acknowledge from the link; the link acknowledges once, later presses only show who has it."""
+    try:
+        notification, escalation, person = _from_link(db_session, token)
+    except LinkProblem as problem:
+        return _bad_link(request, str(problem))
+    result = paging.acknowledge(db_session=db_session, escalation=escalation, person=person, via="link", now=utcnow())
+    if notification.link_used_at is None:
+        notification.link_used_at = utcnow()
+    db_session.commit()
+    if result.outcome == "acknowledged":
+        return _back(token, "Thank you. This alert is yours; nobody else will be paged for it.")
+    who = result.by.name if result.by else "someone"
+    return _back(token, f"This alert was already {'resolved' if result.outcome == 'resolved' else 'acknowledged'} by {who}.")
+
+
+def _acting(db_session, token: str) -> tuple[Escalation, Person]:
+    _, escalation, person = _from_link(db_session, token)
+    if escalation.acknowledged_by != person.id and person.role != "manager":
+        raise LinkProblem("only the person who acknowledged this alert, or a manager, can do that")
+    return escalation, person
+
+
+@router.post("/a/{token}/takeover", include_in_schema=False)
+def takeover_by_link(token: str, request: Request, db_session: DbSession) -> Response:
+    """Take the conversation over from the bot."""
+    try:
+        escalation, person = _acting(db_session, token)
+        takeover_service.start(db_session=db_session, escalation=escalation, person=person, now=utcnow())
+    except (LinkProblem, ValueError) as problem:
+        return _bad_link(request, str(problem))
+    db_session.commit()
+    return _back(token, "You have the conversation. The young person has been told a real person is here.")
+
+
+@router.post("/a/{token}/reply", include_in_schema=False)
+def reply_by_link(token: str, request: Request, db_session: DbSession, text: str = Form(max_length=1000)) -> Response:
+    """Send the worker's reply to the young person."""
+    try:
+        escalation, person = _acting(db_session, token)
+        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
+        if takeover is None or takeover.person_id != person.id:
+            raise LinkProblem("take the conversation over first")
+        takeover_service.staff_reply(db_session=db_session, takeover=takeover, text=text, now=utcnow())
+    except (LinkProblem, ValueError) as problem:
+        return _bad_link(request, str(problem))
+    db_session.commit()
+    return _back(token, "Sent.")
+
+
+@router.post("/a/{token}/handback", include_in_schema=False)
+def handback_by_link(token: str, request: Request, db_session: DbSession) -> Response:
+    """Give the conversation back to the bot."""
+    try:
+        escalation, person = _acting(db_session, token)
+        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
+        if takeover is None:
+            raise LinkProblem("nobody has this conversation now")
+        takeover_service.end(db_session=db_session, takeover=takeover, reason="handed_back", now=utcnow(), actor=f"person:{person.id}")
+    except LinkProblem as problem:
+        return _bad_link(request, str(problem))
+    db_session.commit()
+    return _back(token, "The bot has the conversation again.")
+
+
+@router.post("/a/{token}/resolve", include_in_schema=False)
+def resolve_by_link(token: str, request: Request, db_session: DbSession, outcome: str = Form(max_length=2000)) -> Response:
+    """Resolve the alert with what was done; an active takeover is handed back."""
+    try:
+        escalation, person = _acting(db_session, token)
+        now = utcnow()
+        paging.resolve(db_session=db_session, escalation=escalation, person=person, outcome=outcome, now=now)
+        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
+        if takeover is not None:
+            takeover_service.end(db_session=db_session, takeover=takeover, reason="resolved", now=now, actor=f"person:{person.id}")
+    except (LinkProblem, ValueError) as problem:
+        return _bad_link(request, str(problem))
+    db_session.commit()
+    return _back(token, "Resolved. Thank you.")
+
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+NOT_STAFF_TWIML = (
+    '<?xml version="1.0" encoding="UTF-8"?><Response><Message>This number is for Careline staff alerts. '
+    "If you need help now, call 999 in an emergency or Childline free on 0800 1111.</Message></Response>"
+)
+
+
+def _twiml(body: str = EMPTY_TWIML) -> Response:
+    return Response(body, media_type="application/xml")
+
+
+def _open_alerts_for(db_session, person: Person) -> list[Escalation]:
+    paged = select(Notification.escalation_id).where(Notification.person_id == person.id)
+    return list(
+        db_session.scalars(
+            select(Escalation)
+            .where(Escalation.status != "resolved", Escalation.id.in_(paged))
+            .order_by(Escalation.opened_at.desc())
+        )
+    )
+
+
+def _tell(db_session, person: Person, escalation: Escalation | None, body_for, dedupe: str) -> None:
+    from api.outbox import service as outbox
+
+    if escalation is not None:
+        paging.send_with_link(
+            db_session=db_session, kind="staff_reply", escalation=escalation, person=person,
+            body_for=body_for, dedupe_key=dedupe, now=utcnow(),
+        )
+    else:
+        outbox.enqueue(
+            db_session=db_session, kind="staff_reply", to_number=person.phone, person_id=person.id,
+            body=body_for(""), dedupe_key=dedupe,
+        )
+
+
+@router.post("/sms/twilio/staff", include_in_schema=False)
+async def staff_sms(request: Request, db_session: DbSession, settings: AppSettings) -> Response:
+    """Twilio's webhook for texts to the staff alert number: ACK <ref> acknowledges."""
+    form = await verified_form(request, settings)
+    sid = form.get("MessageSid", "")
+    person = person_by_phone(db_session=db_session, phone=form.get("From", ""))
+    if person is None:
+        audit.record(
+            db_session=db_session, actor="unknown_sender", action="staff_sms.unknown_sender",
+            subject_type="sms", subject_id=sid or "-",
+        )
+        db_session.commit()
+        return _twiml(NOT_STAFF_TWIML)
+    dedupe = f"staff-sms:{sid}" if sid else None
+    if dedupe and db_session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe)):
+        return _twiml()  # a retried delivery of a text already answered
+    command = commands.parse(form.get("Body", ""))
+    alerts = _open_alerts_for(db_session, person)
+    refs = ", ".join(a.reference for a in alerts[:5])
+    escalation = next((a for a in alerts if a.reference == command.reference), None)
+    if escalation is None and command.reference:
+        escalation = db_session.scalar(
+            select(Escalation).where(Escalation.reference == command.reference, Escalation.status != "resolved")
+        )
+    dedupe = dedupe or f"staff-sms:{person.id}:{utcnow().isoformat()}"
+    if command.kind == "ack" and escalation is not None and escalation.team_id == person.team_id:
+        result = paging.acknowledge(db_session=db_session, escalation=escalation, person=person, via="sms", now=utcnow())
+        if result.outcome == "acknowledged":
+            words = f"Thanks {person.name.split()[0]}, ref {escalation.reference} is yours. Nobody else will be paged. Read and reply here: "
+        else:
+            who = result.by.name if result.by else "someone"
+            words = f"Ref {escalation.reference} was already {'resolved' if result.outcome == 'resolved' else 'acknowledged'} by {who}. Details: "
+        _tell(db_session, person, escalation, lambda link: words + link, dedupe)
+    elif command.kind == "ack":
+        asked = f"ref {command.reference}" if command.reference else "no ref"
+        hint = f" Your open alerts: {refs}." if refs else " You have no open alerts."
+        _tell(db_session, person, None, lambda _: f"Careline: no open alert matches {asked}. Reply ACK and the 4-digit ref, e.g. ACK 4821.{hint}", dedupe)
+    else:
+        hint = f" Your open alerts: {refs}." if refs else ""
+        _tell(db_session, person, None, lambda _: f"Careline: to acknowledge, reply ACK and the 4-digit ref, e.g. ACK 4821. Use the alert link to read and reply.{hint}", dedupe)
+    audit.record(
+        db_session=db_session, actor=f"person:{person.id}", action="staff_sms.received",
+        subject_type="sms", subject_id=sid or "-", details={"command": command.kind, "reference": command.reference},
+    )
+    db_session.commit()
+    return _twiml()

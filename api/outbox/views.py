@@ -1,0 +1,34 @@
+"""The local outbox page: with no SMS provider configured, every SMS the service would send shows here."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+
+from api.database.core import DbSession
+from api.dependencies import AppSettings
+from api.oncall.hours import to_london
+from api.outbox.models import Notification
+from api.outbox.senders import make_sender
+
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "escalation" / "templates")
+router = APIRouter()
+
+
+@router.get("/outbox", response_class=HTMLResponse, include_in_schema=False)
+def local_outbox(request: Request, db_session: DbSession, settings: AppSettings) -> HTMLResponse:
+    """Show the newest SMS, only while no provider is configured (a laptop or a demo)."""
+    if make_sender(settings).configured:
+        raise HTTPException(404, "The local outbox is only shown when no SMS provider is configured.")
+    rows = db_session.scalars(select(Notification).order_by(Notification.id.desc()).limit(200)).all()
+    items = [
+        {
+            "n": n,
+            "when": to_london(n.created_at).strftime("%d %b %H:%M:%S"),
+            "to": n.to_number[:-4].rstrip("0123456789") + "…" + n.to_number[-4:],
+        }
+        for n in rows
+    ]
+    return templates.TemplateResponse(request, "outbox.html", {"items": items})
