@@ -2,7 +2,11 @@
 
 import os
 import uuid
+
+# Links in pages are built from the process's settings, as in production: set before the app loads.
+os.environ["PUBLIC_BASE_URL"] = "https://careline.test"
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
@@ -16,7 +20,11 @@ from api.database.core import make_db_engine, make_session_factory
 from api.database.migrate import upgrade
 from api.main import create_app
 
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio
+
 ROOT = Path(__file__).resolve().parent.parent
+DEMO_ROTA = ROOT / "api" / "oncall" / "demo_rota.yml"
+PUBLIC_BASE_URL = "https://careline.test"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -112,12 +120,12 @@ def rasa() -> ScriptedRasa:
 
 
 @pytest.fixture
-def client_for(rasa: ScriptedRasa) -> Iterator[Callable[[str], TestClient]]:
-    """Start the real app on a database URL, with the scripted Rasa behind it."""
+def client_for(rasa: ScriptedRasa) -> Iterator[Callable[..., TestClient]]:
+    """Start the real app on a database URL (or with given settings), with the scripted Rasa behind it."""
     clients = []
 
-    def start(url: str) -> TestClient:
-        settings = Settings(database_url=url, rasa_url="http://rasa.test", action_server_url="http://actions.test")
+    def start(url: str, settings: Settings | None = None) -> TestClient:
+        settings = settings or Settings(database_url=url, rasa_url="http://rasa.test", action_server_url="http://actions.test")
         client = TestClient(create_app(settings, rasa_transport=httpx.MockTransport(rasa.handle)))
         client.__enter__()
         clients.append(client)
@@ -139,12 +147,63 @@ def new_conversation_id() -> str:
     return str(uuid.uuid4())
 
 
+class Clock:
+    """A clock the test moves on by hand: 03:00 on a winter night to start with."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc))
+
+
 @pytest.fixture(scope="session")
-def live_stack(tmp_path_factory: pytest.TempPathFactory):
-    """Rasa, the action server and the api as real processes, shared by the live tests."""
+def fake_twilio_server() -> Iterator[FakeTwilio]:
+    fake = FakeTwilio().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def twilio(fake_twilio_server: FakeTwilio) -> FakeTwilio:
+    """The Twilio-compatible fake, emptied for this test."""
+    fake_twilio_server.reset()
+    return fake_twilio_server
+
+
+def paging_settings(url: str, twilio: FakeTwilio, **overrides) -> Settings:
+    """Settings that send SMS through the fake Twilio and sign webhooks as it does."""
+    values = dict(
+        database_url=url,
+        rasa_url="http://rasa.test",
+        action_server_url="http://actions.test",
+        public_base_url=PUBLIC_BASE_URL,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number=FROM_NUMBER,
+        twilio_api_base_url=twilio.base_url,
+        twilio_timeout_seconds=1.0,
+        worker_lease_seconds=30,
+    )
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory, fake_twilio_server: FakeTwilio):
+    """Rasa, the action server, the api and the worker as real processes, shared by the live tests."""
     from tests.live import LiveStack
 
-    stack = LiveStack(tmp_path_factory.mktemp("live"))
+    stack = LiveStack(tmp_path_factory.mktemp("live"), twilio=fake_twilio_server)
     try:
         yield stack.start()
     finally:

@@ -40,7 +40,7 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen, log: Path) -> 
 class LiveStack:
     """Rasa, the action server and the api, each a real process, on a temporary database."""
 
-    def __init__(self, workdir: Path, database_url: str | None = None) -> None:
+    def __init__(self, workdir: Path, database_url: str | None = None, twilio=None) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"no trained model at {MODEL}: run `make model` first")
         self.workdir = workdir
@@ -61,7 +61,19 @@ class LiveStack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PUBLIC_BASE_URL": self.api_url,
+            "ONCALL_ROTA_FILE": str(ROOT / "api" / "oncall" / "demo_rota.yml"),
+            "WORKER_POLL_SECONDS": "0.2",
         }
+        if twilio is not None:
+            from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER
+
+            self.env.update(
+                TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+                TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+                TWILIO_FROM_NUMBER=FROM_NUMBER,
+                TWILIO_API_BASE_URL=twilio.base_url,
+            )
 
     def _start(self, name: str, command: list[str]) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")
@@ -89,9 +101,9 @@ class LiveStack:
             "actions",
             [str(SERVICE_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
         )
-        subprocess.run(
-            [str(SERVICE_BIN / "python"), "-m", "api.database.migrate"], cwd=ROOT, env=self.env, check=True
-        )
+        for step in ("api.database.migrate", "api.oncall.load"):
+            subprocess.run([str(SERVICE_BIN / "python"), "-m", step], cwd=ROOT, env=self.env, check=True)
+        self._start("worker", [str(SERVICE_BIN / "python"), "-m", "api.worker"])
         api = self._start(
             "api",
             [str(SERVICE_BIN / "uvicorn"), "api.main:app", "--host", "127.0.0.1", "--port", str(self.api_port)],

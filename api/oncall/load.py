@@ -21,17 +21,20 @@ def load(path: str, *, database_url: str, now=None) -> list[str]:
     try:
         with make_session_factory(engine)() as db_session:
             team = service.sync_team(db_session=db_session, rota=rota)
+            # Managers are texted about gaps in primary cover; a missing backup is only reported.
             gaps = [p for p in rota.problems if p.kind == "gap"]
             managers = service.who_is_on_call(db_session=db_session, team_id=team.id, at=now).managers
             for gap in gaps:
-                # A gap that runs to the look-ahead horizon is "open-ended": one alert, not one per load.
+                # Keyed by the gap itself, so reloading the file does not text about it again: a gap
+                # already under way or running past the look-ahead has no fixed start or end here.
+                start = "now" if gap.start <= now else gap.start.isoformat()
                 end = "open" if gap.end >= now + GAP_LOOKAHEAD else gap.end.isoformat()
                 for manager in managers:
                     if manager.phone:
                         outbox.enqueue(
                             db_session=db_session, kind="rota_alert", to_number=manager.phone,
                             person_id=manager.id, body=f"Careline rota problem: {gap.message}",
-                            dedupe_key=f"rota-gap:{team.id}:{gap.start.isoformat()}:{end}:{manager.id}"[:120],
+                            dedupe_key=f"rota-gap:{team.id}:{start}:{end}:{manager.id}"[:120],
                             now=now,
                         )
             db_session.commit()

@@ -126,7 +126,7 @@ class Period:
 class Problem:
     """Something wrong with the rota that a manager must hear about."""
 
-    kind: str  # empty_period, overlap, gap, no_phone
+    kind: str  # empty_period, overlap, gap (primary cover), backup_gap, no_phone
     message: str
     start: datetime | None = None
     end: datetime | None = None
@@ -205,7 +205,7 @@ def check(spec: RotaFile, *, now: datetime) -> Rota:
             who = "duty worker" if kind == "primary" else "backup"
             fallback = "alerts go straight to the managers" if kind == "primary" else "the chain skips to the managers"
             problems.append(
-                Problem("gap", f"No {who} on call from {_show(start, zone)} {until}: {fallback}.", start, end)
+                Problem("gap" if kind == "primary" else "backup_gap", f"No {who} on call from {_show(start, zone)} {until}: {fallback}.", start, end)
             )
 
     people = {p.id: p for p in spec.people}
