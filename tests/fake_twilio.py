@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from email.utils import format_datetime
 from datetime import datetime, timezone
 
-import httpx
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -92,13 +91,11 @@ class FakeTwilio:
                 self.arrived.wait(left)
             return list(self.messages)
 
-    def report_status(self, api_base_url: str, public_base_url: str, message: Received, status: str) -> httpx.Response:
-        """Post a signed delivery report to the status callback, as Twilio would."""
+    def status_report(self, public_base_url: str, message: Received, status: str) -> tuple[str, dict, dict]:
+        """Return (path, form, headers) of a signed delivery report, as Twilio would post it."""
         params = {"MessageSid": message.sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID, "To": message.to}
         url = message.status_callback or f"{public_base_url}/sms/twilio/status"
-        signature = RequestValidator(AUTH_TOKEN).compute_signature(url, params)
-        path = url[len(public_base_url):]
-        return httpx.post(api_base_url + path, data=params, headers={"X-Twilio-Signature": signature})
+        return signed(public_base_url, url[len(public_base_url):], params)
 
     def _build(self) -> FastAPI:
         app = FastAPI()
@@ -173,6 +170,12 @@ class FakeTwilio:
     def stop(self) -> None:
         if self.server:
             self.server.should_exit = True
+
+
+def signed(public_base_url: str, path: str, params: dict, token: str = AUTH_TOKEN) -> tuple[str, dict, dict]:
+    """Return (path, form, headers) of a webhook request signed as Twilio signs it."""
+    signature = RequestValidator(token).compute_signature(public_base_url + path, params)
+    return path, params, {"X-Twilio-Signature": signature}
 
 
 def _resource(account: str, message: Received) -> dict:

@@ -2,8 +2,6 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
-
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -41,7 +39,7 @@ class LocalOutbox:
     def send(self, *, to: str, body: str, status_callback: str | None) -> Sent:
         return Sent(sid=None, held_local=True)
 
-    def find_sent(self, *, to: str, body: str, since: datetime) -> str | None:
+    def find_sent(self, *, to: str, body: str) -> str | None:
         return None
 
 
@@ -83,12 +81,14 @@ class TwilioSender:
             raise SendError(f"twilio request failed: {type(error).__name__}", retry=True, in_doubt=True) from None
         return Sent(sid=message.sid)
 
-    def find_sent(self, *, to: str, body: str, since: datetime) -> str | None:
-        """Return the sid of a message with this body already taken for this number since then."""
+    def find_sent(self, *, to: str, body: str) -> str | None:
+        """Return the sid of a message with this body already taken for this number, if any.
+
+        Every page's text holds its own signed link, so an equal body is the same message.
+        """
         try:
-            # Newest first; a queued message has no date_sent yet, so look at what was created.
-            for message in self.client.messages.list(to=to, limit=50):
-                if message.body == body and (message.date_created is None or message.date_created >= since.replace(microsecond=0)):
+            for message in self.client.messages.list(to=to, limit=50):  # newest first
+                if message.body == body:
                     return message.sid
         except TwilioRestException as error:
             raise SendError(f"twilio {error.status} looking up sent messages", retry=True, in_doubt=True) from None

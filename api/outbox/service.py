@@ -74,7 +74,6 @@ class Claim:
     to_number: str
     body: str
     in_doubt: bool  # look at the provider before sending again
-    first_tried_at: datetime
     lookups: int
 
 
@@ -129,7 +128,6 @@ def claim_due(
                     to_number=notification.to_number,
                     body=notification.body,
                     in_doubt=was in ("sending", "in_doubt"),
-                    first_tried_at=previous[0].started_at if previous else now,
                     lookups=sum(1 for a in previous if a.outcome == "lookup_failed"),
                 )
             )
@@ -145,7 +143,7 @@ def deliver(*, claim: Claim, sender, status_callback: str | None) -> tuple[str, 
     """Hand the claimed message to the provider, looking first if an earlier try may have got through."""
     if claim.in_doubt and getattr(sender, "configured", False):
         try:
-            sid = sender.find_sent(to=claim.to_number, body=claim.body, since=claim.first_tried_at)
+            sid = sender.find_sent(to=claim.to_number, body=claim.body)
         except SendError as error:
             if claim.lookups + 1 < MAX_LOOKUPS:
                 return "lookup_failed", None, error
@@ -156,7 +154,9 @@ def deliver(*, claim: Claim, sender, status_callback: str | None) -> tuple[str, 
     try:
         sent = sender.send(to=claim.to_number, body=claim.body, status_callback=status_callback)
     except SendError as error:
-        return ("timeout" if error.in_doubt else "provider_error") if error.retry else "rejected", None, error
+        if not error.retry:
+            return "rejected", None, error
+        return ("timeout" if error.http_status is None and error.in_doubt else "provider_error"), None, error
     return ("held_local" if sent.held_local else "sent"), sent, None
 
 
@@ -197,7 +197,8 @@ def record_outcome(
         notification.status = "failed"
         notification.last_error = str(error)
     else:  # provider_error, timeout, lookup_failed: try again later
-        notification.status = "in_doubt" if outcome in ("timeout", "lookup_failed") or claim.in_doubt else "pending"
+        # In doubt stays in doubt until the provider has been asked whether it took the message.
+        notification.status = "in_doubt" if (error and error.in_doubt) or claim.in_doubt else "pending"
         notification.next_attempt_at = now + backoff(notification.attempts)
         notification.last_error = str(error)
     db_session.commit()
