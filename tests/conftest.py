@@ -148,16 +148,34 @@ def new_conversation_id() -> str:
 
 
 class Clock:
-    """A clock the test moves on by hand: 03:00 on a winter night to start with."""
+    """A clock the test moves on by hand: 03:00 on a winter night to start with.
+
+    With follow_real_time() it runs with the real clock (as the app does), still movable by advance().
+    """
 
     def __init__(self, start: datetime) -> None:
-        self.now = start
+        self._fixed = start
+        self._offset: timedelta | None = None
+
+    @property
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset if self._offset is not None else self._fixed
+
+    @now.setter
+    def now(self, moment: datetime) -> None:
+        self._fixed, self._offset = moment, None
+
+    def follow_real_time(self) -> None:
+        self._offset = timedelta(0)
 
     def __call__(self) -> datetime:
         return self.now
 
     def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
+        if self._offset is not None:
+            self._offset += timedelta(**delta)
+        else:
+            self._fixed += timedelta(**delta)
         return self.now
 
 
