@@ -30,9 +30,13 @@ def _distance(a: str, b: str) -> int:
 
 
 def is_ack_word(word: str) -> bool:
-    """Accept ACK and its usual typos (akc, acl, ac, ackk, acknowlege)."""
+    """Accept ACK and its usual typos (akc, acl, ac, ackk, acknowlege), but not other words (back, pack)."""
     word = word.lower()
-    return any(_distance(word, target) <= (1 if len(target) <= 3 else 2) for target in ACK_WORDS)
+    if word in ACK_WORDS:
+        return True
+    return word.startswith("a") and any(
+        _distance(word, target) <= (1 if len(target) <= 3 else 2) for target in ACK_WORDS if target != "ok"
+    )
 
 
 def parse(text: str) -> Command:
