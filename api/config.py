@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     # Signs one-time acknowledgement links; set a long random value in production.
     secret_key: str = "dev-only-secret-change-me"
 
+    # Encrypts young people's phone numbers and keys their lookup hash; derived from SECRET_KEY if unset.
+    phone_key: str | None = None
+
+    # SMS from young people: replies never pass this many texts a minute per number.
+    sms_rate_limit_per_minute: int = 8
+
     # On-call: the team's rota, loaded by `python -m api.oncall.load` (make run loads a demo one).
     oncall_rota_file: str | None = None
 

@@ -1,4 +1,4 @@
-"""The outbox worker: sends queued SMS, moves paging chains on, ends idle takeovers.
+"""The worker: sends queued SMS, moves paging chains on, ends idle takeovers, answers young people's texts.
 
 Run it with `python -m api.worker`; several can run at once against PostgreSQL.
 """
@@ -9,7 +9,7 @@ import signal
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import inspect
@@ -22,6 +22,10 @@ from api.escalation import paging
 from api.outbox import service as outbox
 from api.outbox.models import FAILED_STATUSES
 from api.outbox.senders import make_sender
+from api.rasa_client import RasaClient
+from api.sms import phones
+from api.sms import service as sms
+from api.sms.models import SmsContact
 from api.takeover import service as takeover
 
 log = logging.getLogger("careline.worker")
@@ -47,8 +51,15 @@ class Worker:
         sender=None,
         name: str | None = None,
         clock: Callable[[], datetime] = utcnow,
+        rasa: RasaClient | None = None,
     ) -> None:
         self.session_factory = session_factory
+        self.rasa = rasa or RasaClient(
+            rasa_url=settings.rasa_url,
+            action_server_url=settings.action_server_url,
+            timeout=settings.rasa_timeout_seconds,
+            health_timeout=settings.health_timeout_seconds,
+        )
         self.settings = settings
         self.sender = sender or make_sender(settings)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{id(self) % 10000}"
@@ -78,6 +89,10 @@ class Worker:
     def send(self, claim: outbox.Claim) -> str:
         """Send one claimed SMS and record what happened; a failed page moves its chain on."""
         callback = self.status_callback if getattr(self.sender, "configured", False) else None
+        if claim.sms_contact_id and not claim.to_number:
+            with self.session_factory() as db_session:
+                contact = db_session.get(SmsContact, claim.sms_contact_id)
+                claim = replace(claim, to_number=phones.decrypt(contact.phone_encrypted, self.settings))
         outcome, sent, error = outbox.deliver(claim=claim, sender=self.sender, status_callback=callback)
         if error is not None:
             log.warning("notification %s: %s (%s)", claim.notification_id, outcome, error)
@@ -91,18 +106,34 @@ class Worker:
                 db_session.commit()
         return outcome
 
-    def run_forever(self, stop: threading.Event) -> None:
-        """Loop until stopped; a failing loop is logged and retried, never fatal."""
-        log.info("worker %s started (%s)", self.name, type(self.sender).__name__)
+    def answer_texts_once(self) -> int:
+        """Answer the oldest waiting text of each young person through Rasa; returns how many."""
+        with self.session_factory() as db_session:
+            claimed = sms.claim_next(db_session=db_session, now=self.clock())
+        for inbound_id in claimed:
+            with self.session_factory() as db_session:
+                sms.answer_one(db_session=db_session, rasa=self.rasa, inbound_id=inbound_id, now=self.clock())
+        return len(claimed)
+
+    def _loop(self, stop: threading.Event, step: Callable[[], bool], what: str) -> None:
         while not stop.is_set():
             try:
-                result = self.run_once()
-                busy = bool(result.outcomes)
+                busy = step()
             except Exception:
-                log.exception("worker loop failed; trying again")
+                log.exception("%s failed; trying again", what)
                 busy = False
             if not busy:
                 stop.wait(self.settings.worker_poll_seconds)
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Page and send in one loop and answer texts in another, so a slow Rasa never delays a page."""
+        log.info("worker %s started (%s)", self.name, type(self.sender).__name__)
+        texts = threading.Thread(
+            target=self._loop, args=(stop, lambda: self.answer_texts_once() > 0, "answering texts"), daemon=True
+        )
+        texts.start()
+        self._loop(stop, lambda: bool(self.run_once().outcomes), "paging loop")
+        texts.join(timeout=10)
 
 
 def main() -> None:

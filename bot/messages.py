@@ -69,3 +69,29 @@ def takeover_ended_idle() -> str:
         "The duty social worker has had to step away, so you're back with the Careline bot. "
         "What you told us is saved and they will come back to you. " + HELPLINES
     )
+
+
+# SMS: the first reply of every conversation says how to opt out, so nobody cuts themselves off by accident.
+SMS_OPT_OUT_NOTICE = (
+    "Texts to and from Careline are free. If you text STOP you won't get any more texts from us, "
+    "not even if you need help, until you text START."
+)
+SMS_HELP = (
+    "Careline is a free text service for young people in care. I'm a chat bot and I can get you "
+    "to a social worker. It's not secret: if you're not safe, I tell a social worker. "
+    "In danger? Call 999. Childline: 0800 1111, free, any time. Text STOP to stop texts."
+)
+SMS_STOPPED = (
+    "You won't get any more texts from Careline. Text START if you want to talk again. "
+    "In danger? Call 999. Childline: 0800 1111, free, any time."
+)
+SMS_STARTED = "Welcome back to Careline. You can text me any time. " + SMS_OPT_OUT_NOTICE
+SMS_MEDIA_ONLY = (
+    "I can only read words, not pictures, videos or voice notes. Could you type what you wanted to say? "
+    "In danger? Call 999."
+)
+SMS_EMPTY = "Your text was empty. Type what you want to say and send it again. In danger? Call 999."
+SMS_DELETE_QUEUED = (
+    "OK. I've asked a worker to delete your messages. We have to keep anything about keeping you safe, "
+    "because the law says so. A worker will check and it's done within a month. In danger? Call 999."
+)

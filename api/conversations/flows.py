@@ -1,11 +1,12 @@
 """What happens to a young person's message, whatever channel it came in on."""
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from api.conversations import service
-from api.conversations.models import Conversation
+from api.conversations.models import Conversation, Message
 from api.conversations.schemas import Reply, ReplyButton
 from api.escalation import service as escalation_service
 from api.database.types import utcnow
@@ -20,6 +21,7 @@ from bot.messages import (
 from bot.safeguarding import assess
 
 log = logging.getLogger(__name__)
+NOTHING_TO_ASSESS = {"escalate": False, "severity": "none", "categories": [], "evidence": []}
 
 
 def _buttons(raw: object) -> list[ReplyButton]:
@@ -51,10 +53,20 @@ def with_escalation_replies(replies: list[Reply], *, already_escalated: bool) ->
     return [Reply(text=text) for text in expected]
 
 
-def handle_inbound(
-    *, db_session: Session, rasa: RasaClient, channel: str, external_key: str, text: str
-) -> list[Reply]:
-    """Store the message first, ask Rasa for the answer, store and return the replies."""
+@dataclass
+class Intake:
+    """A young person's message once stored and assessed, before the engine has answered it."""
+
+    conversation: Conversation
+    inbound: Message
+    history: list[str]
+    assessment: dict
+    already_escalated: bool
+    taken_over: bool
+
+
+def take_in(*, db_session: Session, channel: str, external_key: str, text: str) -> Intake:
+    """Store the message first, then assess it and escalate it, committing after each step."""
     conversation = service.get_or_create(
         db_session=db_session, channel=channel, external_key=external_key
     )
@@ -66,7 +78,7 @@ def handle_inbound(
     already_escalated = (
         escalation_service.get_active(db_session=db_session, conversation_id=conversation.id) is not None
     )
-    assessment = assess_safely(text, history=history)
+    assessment = assess_safely(text, history=history) if text.strip() else dict(NOTHING_TO_ASSESS)
     escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
     db_session.commit()
 
@@ -76,11 +88,19 @@ def handle_inbound(
         inbound.engine_status = "taken_over"
         takeover_service.nudge_worker(db_session=db_session, takeover=takeover, now=utcnow())
         db_session.commit()
-        return []
+    return Intake(conversation, inbound, history, assessment, already_escalated, takeover is not None)
 
+
+def answer(*, db_session: Session, rasa: RasaClient, intake: Intake) -> list[Reply]:
+    """Ask Rasa for the answer (or reply safely without it); store and return the replies."""
+    if intake.taken_over:
+        return []
+    conversation, inbound, assessment = intake.conversation, intake.inbound, intake.assessment
     try:
         raw_replies = rasa.send(
-            sender=conversation.id, text=text, metadata={"channel": channel, "history": history}
+            sender=conversation.id,
+            text=inbound.text,
+            metadata={"channel": conversation.channel, "history": intake.history},
         )
         replies = [
             Reply(text=str(r["text"]), buttons=_buttons(r.get("buttons")))
@@ -95,7 +115,7 @@ def handle_inbound(
 
     engine_replies = replies
     if assessment["escalate"]:
-        replies = with_escalation_replies(replies, already_escalated=already_escalated)
+        replies = with_escalation_replies(replies, already_escalated=intake.already_escalated)
     if not replies:
         replies = [Reply(text=ENGINE_UNAVAILABLE)]
     author = "bot" if replies is engine_replies else "fallback"
@@ -104,6 +124,14 @@ def handle_inbound(
     replies = _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
     db_session.commit()
     return replies
+
+
+def handle_inbound(
+    *, db_session: Session, rasa: RasaClient, channel: str, external_key: str, text: str
+) -> list[Reply]:
+    """Take a message in and answer it at once (the web chat); SMS answers later, from the worker."""
+    intake = take_in(db_session=db_session, channel=channel, external_key=external_key, text=text)
+    return answer(db_session=db_session, rasa=rasa, intake=intake)
 
 
 def _store_replies(

@@ -73,9 +73,14 @@ def send_to_young_person(
 ) -> Message:
     """Store a message for the young person outside a reply (a worker's words, a takeover notice).
 
-    The web chat picks it up by polling GET /chat/messages.
+    The web chat picks it up by polling GET /chat/messages; an SMS conversation gets it as a text.
     """
-    return add_outbound(db_session=db_session, conversation=conversation, text=text, author=author)
+    message = add_outbound(db_session=db_session, conversation=conversation, text=text, author=author)
+    if conversation.channel == "sms":
+        from api.sms.service import send_to_contact  # sms builds on conversations, not the reverse
+
+        send_to_contact(db_session=db_session, conversation=conversation, message=message, now=message.created_at)
+    return message
 
 
 def outbound_after(*, db_session: Session, conversation_id: str, after_id: int, limit: int = 50) -> list[Message]:
@@ -103,12 +108,12 @@ def get_messages(*, db_session: Session, conversation_id: str) -> list[Message]:
     )
 
 
-def recent_inbound_texts(*, db_session: Session, conversation_id: str, limit: int = 3) -> list[str]:
-    """Return the young person's last few messages in this conversation, oldest first."""
-    texts = db_session.scalars(
-        select(Message.text)
-        .where(Message.conversation_id == conversation_id, Message.direction == "in")
-        .order_by(Message.id.desc())
-        .limit(limit)
-    )
+def recent_inbound_texts(
+    *, db_session: Session, conversation_id: str, limit: int = 3, before_id: int | None = None
+) -> list[str]:
+    """Return the young person's last few messages in this conversation (before one), oldest first."""
+    query = select(Message.text).where(Message.conversation_id == conversation_id, Message.direction == "in")
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    texts = db_session.scalars(query.order_by(Message.id.desc()).limit(limit))
     return list(reversed(list(texts)))

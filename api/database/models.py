@@ -7,3 +7,4 @@ from api.escalation.models import Assessment, Escalation, EscalationStep  # noqa
 from api.oncall.models import Person, Shift, Team, TeamManager  # noqa: F401
 from api.outbox.models import Notification, NotificationAttempt, WorkerHeartbeat  # noqa: F401
 from api.takeover.models import Takeover  # noqa: F401
+from api.sms.models import DeletionRequest, InboundSms, SmsContact  # noqa: F401

@@ -27,7 +27,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(24))  # page, staff_reply, rota_alert, young_person
-    to_number: Mapped[str] = mapped_column(String(20))
+    to_number: Mapped[str] = mapped_column(String(20))  # empty for young people (see sms_contact_id)
     body: Mapped[str] = mapped_column(Text)
     person_id: Mapped[str | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), nullable=True
@@ -37,6 +37,10 @@ class Notification(Base):
     )
     step_id: Mapped[int | None] = mapped_column(
         ForeignKey("escalation_step.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    # A text to a young person names their contact: the number stays encrypted until the moment of sending.
+    sms_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sms_contact.id", ondelete="CASCADE"), nullable=True
     )
     # Makes enqueueing idempotent: the same page for the same step is only ever queued once.
     dedupe_key: Mapped[str | None] = mapped_column(String(120), nullable=True, unique=True)

@@ -35,6 +35,7 @@ def enqueue(
     person_id: str | None = None,
     escalation_id: int | None = None,
     step_id: int | None = None,
+    sms_contact_id: int | None = None,
     dedupe_key: str | None = None,
     now: datetime | None = None,
 ) -> Notification:
@@ -51,6 +52,7 @@ def enqueue(
         person_id=person_id,
         escalation_id=escalation_id,
         step_id=step_id,
+        sms_contact_id=sms_contact_id,
         dedupe_key=dedupe_key,
         created_at=now,
         next_attempt_at=now,
@@ -71,7 +73,8 @@ class Claim:
 
     notification_id: int
     attempt_id: int
-    to_number: str
+    to_number: str  # empty for a young person: the worker decrypts their number just before sending
+    sms_contact_id: int | None
     body: str
     in_doubt: bool  # look at the provider before sending again
     lookups: int
@@ -126,6 +129,7 @@ def claim_due(
                     notification_id=notification.id,
                     attempt_id=attempt.id,
                     to_number=notification.to_number,
+                    sms_contact_id=notification.sms_contact_id,
                     body=notification.body,
                     in_doubt=was in ("sending", "in_doubt"),
                     lookups=sum(1 for a in previous if a.outcome == "lookup_failed"),

@@ -1,17 +1,46 @@
-"""Twilio's delivery reports for every SMS the service sends."""
+"""Twilio's webhooks: texts from young people, and delivery reports for every SMS the service sends."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from api.database.core import DbSession
 from api.database.types import utcnow
 from api.dependencies import AppSettings
+from api.errors import error_response
 from api.escalation import paging
 from api.outbox import service as outbox
 from api.outbox.models import FAILED_STATUSES
+from api.sms import service as sms
+from api.sms.phones import BadNumber
 from api.sms.signatures import verified_form
 
 router = APIRouter()
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@router.post(
+    "/sms/twilio",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}, "description": "Empty TwiML: replies follow by the REST API"},
+               400: {"description": "A field Twilio always sends is missing or malformed"},
+               403: {"description": "Missing or wrong X-Twilio-Signature"}},
+)
+async def inbound_sms(
+    request: Request,
+    db_session: DbSession,
+    settings: AppSettings,
+    MessageSid: str = Form(max_length=64),  # noqa: N803 - Twilio's field names
+    From: str = Form(max_length=32),  # noqa: N803
+    Body: str = Form(default="", max_length=5000),  # noqa: N803
+    NumMedia: int = Form(default=0, ge=0, le=10),  # noqa: N803
+) -> Response:
+    """Twilio's inbound message webhook: store and assess at once, answer Twilio at once, reply later."""
+    form = await verified_form(request, settings)
+    try:
+        sms.receive(db_session=db_session, settings=settings, form=form, now=utcnow())
+    except BadNumber:
+        return error_response(400, "invalid_from", "From must be a phone number in E.164 form.")
+    return Response(EMPTY_TWIML, media_type="application/xml")
 
 
 @router.post("/sms/twilio/status", status_code=204, include_in_schema=False)

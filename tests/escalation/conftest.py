@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from api.conversations import service as conversations
 from api.database.core import make_db_engine, make_session_factory
 from api.escalation.service import open_or_update
 from api.oncall.load import load
+from api.rasa_client import RasaClient
 from api.worker import Worker
 from tests.conftest import DEMO_ROTA, paging_settings
 
@@ -45,8 +47,8 @@ def open_escalation(db_session, *, now, severity="high", categories=("self_harm"
 
 
 @pytest.fixture
-def make_worker(twilio, clock):
-    """Build workers on the same database and clock, sending through the fake Twilio."""
+def make_worker(twilio, clock, rasa):
+    """Build workers on the same database and clock, sending through the fake Twilio, with the scripted Rasa."""
     engines = []
 
     def build(url, name="worker-1", sender=None, **settings):
@@ -58,6 +60,10 @@ def make_worker(twilio, clock):
             sender=sender,
             name=name,
             clock=clock,
+            rasa=RasaClient(
+                rasa_url="http://rasa.test", action_server_url="http://actions.test",
+                timeout=2, health_timeout=1, transport=httpx.MockTransport(rasa.handle),
+            ),
         )
 
     yield build
