@@ -1,6 +1,7 @@
 """Texts from young people: take each one in once, in order, and queue the replies through the outbox."""
 
 import logging
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -36,6 +37,7 @@ START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 DELETE_WORDS = {"DELETE"}
 LEASE = timedelta(seconds=60)
+MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
 
 def keyword(body: str) -> str | None:
@@ -76,8 +78,8 @@ def _texts_last_minute(db_session: Session, contact: SmsContact, now: datetime) 
 def receive(*, db_session: Session, settings: Settings, form: dict[str, str], now: datetime) -> InboundSms | None:
     """Store and assess a text before anything else; None when Twilio is retrying one we already have."""
     sid = form.get("MessageSid", "")
-    if not sid:
-        raise ValueError("MessageSid is missing")
+    if not MESSAGE_SID.match(sid):
+        raise ValueError("MessageSid must be Twilio's id of the message")
     phone = phones.normalise(form.get("From", ""))
     if db_session.scalar(select(InboundSms.id).where(InboundSms.message_sid == sid)) is not None:
         return None
@@ -230,3 +232,15 @@ def answer_one(*, db_session: Session, rasa, inbound_id: int, now: datetime) -> 
     record.lease_until = None
     db_session.commit()
     return queued
+
+
+def block(*, db_session: Session, contact: SmsContact, person_id: str, reason: str, now: datetime) -> None:
+    """A manager blocks an abusive number: its texts are still stored and assessed, never answered."""
+    from api.audit import service as audit
+
+    contact.blocked_at, contact.blocked_by, contact.block_reason = now, person_id, reason
+    audit.record(
+        db_session=db_session, actor=f"person:{person_id}", action="sms.number_blocked",
+        subject_type="conversation", subject_id=contact.conversation_id, at=now, details={"reason": reason},
+    )
+    db_session.flush()

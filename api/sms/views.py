@@ -40,6 +40,8 @@ async def inbound_sms(
         sms.receive(db_session=db_session, settings=settings, form=form, now=utcnow())
     except BadNumber:
         return error_response(400, "invalid_from", "From must be a phone number in E.164 form.")
+    except ValueError as error:
+        return error_response(400, "invalid_message_sid", str(error))
     return Response(EMPTY_TWIML, media_type="application/xml")
 
 

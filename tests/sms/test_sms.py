@@ -159,3 +159,29 @@ def test_malformed_webhooks_get_a_clear_error(app, session):
         response = app.post(path, data=signed_form, headers=headers)
         assert response.status_code in (400, 422) and "error" in response.json()
     assert session.scalars(select(Message)).all() == []
+
+
+def test_a_blocked_number_is_kept_and_assessed_but_never_answered(phone, session, twilio, clock):
+    from api.sms.service import block
+
+    phone.text("hi")
+    contact = session.scalars(select(SmsContact)).one()
+    block(db_session=session, contact=contact, person_id="mo", reason="abuse", now=clock())
+    session.commit()
+    before = len(phone.inbox())
+    phone.text("my dad hits me and i have bruises")
+    assert len(phone.inbox()) == before
+    assert session.scalars(select(Escalation)).all() and twilio.to(SAM)
+
+
+def test_a_duty_workers_takeover_and_replies_reach_the_phone(phone, twilio, app):
+    import re
+
+    phone.text("my dad hits me and i have bruises")
+    link = re.search(r"https://careline\.test(/a/\S+)", twilio.to(SAM)[0].body).group(1)
+    app.post(link + "/acknowledge")
+    app.post(link + "/takeover")
+    app.post(link + "/reply", data={"text": "I'm Sam. Are you somewhere safe right now?"})
+    phone.worker.run_once()
+    assert phone.inbox()[-2].startswith("Hi, this is Sam, a duty social worker.")
+    assert phone.inbox()[-1] == "I'm Sam. Are you somewhere safe right now?"
