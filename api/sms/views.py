@@ -8,6 +8,8 @@ from api.database.types import utcnow
 from api.dependencies import AppSettings
 from api.errors import error_response
 from api.escalation import paging
+from api.escalation.staff_texts import answer_staff_text
+from api.oncall.service import person_by_phone
 from api.outbox import service as outbox
 from api.outbox.models import FAILED_STATUSES
 from api.sms import service as sms
@@ -36,6 +38,12 @@ async def inbound_sms(
 ) -> Response:
     """Twilio's inbound message webhook: store and assess at once, answer Twilio at once, reply later."""
     form = await verified_form(request, settings)
+    # With one Twilio number for everything, staff replying to a page land here: "ACK 4821".
+    person = person_by_phone(db_session=db_session, phone=form.get("From", ""))
+    if person is not None:
+        answer_staff_text(db_session=db_session, person=person, form=form)
+        db_session.commit()
+        return Response(EMPTY_TWIML, media_type="application/xml")
     try:
         sms.receive(db_session=db_session, settings=settings, form=form, now=utcnow())
     except BadNumber:

@@ -185,3 +185,14 @@ def test_a_duty_workers_takeover_and_replies_reach_the_phone(phone, twilio, app)
     phone.worker.run_once()
     assert phone.inbox()[-2].startswith("Hi, this is Sam, a duty social worker.")
     assert phone.inbox()[-1] == "I'm Sam. Are you somewhere safe right now?"
+
+
+def test_staff_replying_ack_to_the_one_service_number_acknowledges(phone, app, twilio, session):
+    phone.text("my dad hits me and i have bruises")
+    ref = session.scalars(select(Escalation)).one().reference
+    staff = Phone(app, twilio, phone.worker, SAM)
+    staff.text(f"ACK {ref}")
+    assert staff.inbox()[-1].startswith(f"Thanks Sam, ref {ref} is yours.")
+    session.expire_all()
+    assert session.scalars(select(Escalation.status)).one() == "acknowledged"
+    assert len(session.scalars(select(SmsContact)).all()) == 1  # staff are never taken for young people
