@@ -81,6 +81,22 @@ def send_with_link(
     return notification
 
 
+def _page(
+    *, db_session: Session, escalation: Escalation, step: EscalationStep, people: list[Person],
+    target: str, team: Team, now: datetime,
+) -> None:
+    """Queue one page per person for this step (queueing twice is harmless: the key dedupes)."""
+
+    def body_for(link: str) -> str:
+        return page_body(escalation=escalation, target=target, round_=step.round, repeat=team.repeat, link=link)
+
+    for person in people:
+        send_with_link(
+            db_session=db_session, kind="page", escalation=escalation, person=person, step=step,
+            body_for=body_for, dedupe_key=f"page:{step.id}:{person.id}", now=now,
+        )
+
+
 def start_step(
     *, db_session: Session, escalation: Escalation, team: Team, round_: int, position: int, now: datetime
 ) -> EscalationStep | None:
@@ -138,14 +154,7 @@ def start_step(
             )
         ).one()
 
-    def body_for(link: str) -> str:
-        return page_body(escalation=escalation, target=target, round_=round_, repeat=team.repeat, link=link)
-
-    for person in reachable:
-        send_with_link(
-            db_session=db_session, kind="page", escalation=escalation, person=person, step=step,
-            body_for=body_for, dedupe_key=f"page:{step.id}:{person.id}", now=now,
-        )
+    _page(db_session=db_session, escalation=escalation, step=step, people=reachable, target=target, team=team, now=now)
     audit.record(
         db_session=db_session, actor="system", action="escalation.paged",
         subject_type="escalation", subject_id=escalation.id, at=now,
@@ -200,15 +209,7 @@ def raise_to_critical(*, db_session: Session, escalation: Escalation, now: datet
     if not extra:
         return
     step.person_ids = [*step.person_ids, *(p.id for p in extra)]
-
-    def body_for(link: str) -> str:
-        return page_body(escalation=escalation, target="primary_and_backup", round_=step.round, repeat=team.repeat, link=link)
-
-    for person in extra:
-        send_with_link(
-            db_session=db_session, kind="page", escalation=escalation, person=person, step=step,
-            body_for=body_for, dedupe_key=f"page:{step.id}:{person.id}", now=now,
-        )
+    _page(db_session=db_session, escalation=escalation, step=step, people=extra, target="primary_and_backup", team=team, now=now)
     audit.record(
         db_session=db_session, actor="system", action="escalation.raised_to_critical",
         subject_type="escalation", subject_id=escalation.id, at=now, details={"paged": [p.id for p in extra]},

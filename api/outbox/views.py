@@ -33,7 +33,7 @@ def local_outbox(request: Request, db_session: DbSession, settings: AppSettings)
         {
             "n": n,
             "when": to_london(n.created_at).strftime("%d %b %H:%M:%S"),
-            "to": n.to_number[:-4].rstrip("0123456789") + "…" + n.to_number[-4:],
+            "to": "a young person" if n.sms_contact_id else "…" + n.to_number[-4:],
         }
         for n in rows
     ]
