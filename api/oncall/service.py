@@ -10,6 +10,7 @@ from api.audit import service as audit
 from api.database.types import utcnow
 from api.oncall.models import Person, Shift, Team, TeamManager
 from api.oncall.rota import Rota
+from api.sms.phones import E164
 
 
 @dataclass(frozen=True)
@@ -114,5 +115,7 @@ def who_is_on_call(*, db_session: Session, team_id: str, at: datetime) -> OnCall
 
 
 def person_by_phone(*, db_session: Session, phone: str) -> Person | None:
-    """Return the active member of staff with this phone number."""
+    """Return the active member of staff with this phone number (None for anything not a number)."""
+    if not E164.match(phone or ""):
+        return None
     return db_session.scalar(select(Person).where(Person.phone == phone, Person.active.is_(True)))
