@@ -77,7 +77,7 @@ def _transcript(db_session, conversation_id: str) -> list[dict]:
                 "time": to_london(message.created_at).strftime("%d %b %H:%M"),
                 "flagged": flagged,
                 "severity": assessment.severity if assessment else "",
-                "evidence": [e.get("text", "") for e in (assessment.evidence if flagged else [])],
+                "evidence": list(dict.fromkeys(e.get("text", "") for e in (assessment.evidence if flagged else []))),
             }
         )
     return lines
