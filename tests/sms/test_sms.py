@@ -196,3 +196,25 @@ def test_staff_replying_ack_to_the_one_service_number_acknowledges(phone, app, t
     session.expire_all()
     assert session.scalars(select(Escalation.status)).one() == "acknowledged"
     assert len(session.scalars(select(SmsContact)).all()) == 1  # staff are never taken for young people
+
+
+def test_staff_see_who_opted_out_and_confirm_deletions(app, twilio, worker, session):
+    from api.sms.admin import DELETION_DONE, DELETION_KEPT, confirm_deletion, opted_out
+
+    quiet, safe, unsafe = (Phone(app, twilio, worker, n) for n in ("+447700900301", "+447700900302", "+447700900303"))
+    quiet.text("hi")
+    quiet.text("Stop")
+    assert [(row[0][:3], row[2]) for row in opted_out(db_session=session)] == [("YP-", "STOP")]
+
+    safe.text("hi")
+    safe.text("DELETE")
+    unsafe.text("my dad hits me and i have bruises")
+    unsafe.text("DELETE")
+    requests = {r.has_safeguarding_records: r for r in session.scalars(select(DeletionRequest))}
+    assert confirm_deletion(db_session=session, request_id=requests[False].id, person_id="mo") == "done"
+    assert confirm_deletion(db_session=session, request_id=requests[True].id, person_id="mo") == "kept"
+    worker.run_once()
+    assert safe.inbox()[-1] == DELETION_DONE and unsafe.inbox()[-1] == DELETION_KEPT
+    remaining = session.scalars(select(Message.text).where(Message.conversation_id == requests[False].conversation_id)).all()
+    assert remaining == [DELETION_DONE]
+    assert session.scalars(select(Message).where(Message.conversation_id == requests[True].conversation_id)).all()
