@@ -13,6 +13,8 @@ from api.escalation.views import router as escalation_router
 from api.health.views import router as health_router
 from api.outbox.views import router as outbox_router
 from api.sms.views import router as sms_router
+from api.staff.views import router as staff_router
+from api.staff.views import install_staff_errors
 from api.rasa_client import RasaClient
 from bot.safeguarding import get_detector
 from api.webchat.views import router as webchat_router
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, rasa_transport=None) -> FastAPI
     app.include_router(escalation_router)
     app.include_router(sms_router)
     app.include_router(outbox_router)
+    app.include_router(staff_router)
+    install_staff_errors(app)
     return app
 
 

@@ -8,3 +8,4 @@ from api.oncall.models import Person, Shift, Team, TeamManager  # noqa: F401
 from api.outbox.models import Notification, NotificationAttempt, WorkerHeartbeat  # noqa: F401
 from api.takeover.models import Takeover  # noqa: F401
 from api.sms.models import DeletionRequest, InboundSms, SmsContact  # noqa: F401
+from api.staff.models import Assignment, StaffSession, StaffUser  # noqa: F401

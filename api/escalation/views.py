@@ -57,7 +57,8 @@ def _bad_link(request: Request, reason: str) -> HTMLResponse:
     )
 
 
-def _transcript(db_session, conversation_id: str) -> list[dict]:
+def transcript_lines(db_session, conversation_id: str) -> list[dict]:
+    """A conversation's messages for staff, with what the detector flagged and why."""
     assessments = {
         a.message_id: a
         for a in db_session.scalars(
@@ -73,6 +74,7 @@ def _transcript(db_session, conversation_id: str) -> list[dict]:
         lines.append(
             {
                 "message": message,
+                "at": message.created_at,
                 "who": WHO.get(message.author, message.author),
                 "time": to_london(message.created_at).strftime("%d %b %H:%M"),
                 "flagged": flagged,
@@ -99,7 +101,7 @@ def alert_page(token: str, request: Request, db_session: DbSession, settings: Ap
     status_words = STATUS_WORDS[escalation.status].format(
         name=by.name if by else "someone", time=to_london(when).strftime("%H:%M on %d %b") if when else ""
     )
-    transcript = _transcript(db_session, conversation.id) if can_act else []
+    transcript = transcript_lines(db_session, conversation.id) if can_act else []
     if can_act:
         audit.record(
             db_session=db_session, actor=f"person:{person.id}", action="transcript.viewed",
