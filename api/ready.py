@@ -30,7 +30,9 @@ def main() -> None:
     report = wait_until_ready(base_url, deadline_seconds=float(os.environ.get("READY_TIMEOUT", "300")))
     if report and report.get("status") == "ok":
         print(
-            f"Careline is ready.\n  web chat:      {base_url}/\n  staff outbox:  {base_url}/outbox"
+            f"Careline is ready.\n  web chat:      {base_url}/\n  staff pages:   {base_url}/staff/login"
+            " (demo accounts sam, kai, mo, ada, root; password careline-demo-only)"
+            f"\n  staff outbox:  {base_url}/outbox"
             f" (pages to the duty worker, while no Twilio account is set)\n  API docs:      {base_url}/docs",
             flush=True,
         )

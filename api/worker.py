@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+import api.database.models  # noqa: F401 - every table, so relationships resolve
 from api.config import Settings, get_settings
 from api.database.core import make_db_engine, make_session_factory
 from api.database.types import utcnow

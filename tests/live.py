@@ -101,8 +101,8 @@ class LiveStack:
             "actions",
             [str(SERVICE_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.actions_port)],
         )
-        for step in ("api.database.migrate", "api.oncall.load"):
-            subprocess.run([str(SERVICE_BIN / "python"), "-m", step], cwd=ROOT, env=self.env, check=True)
+        for step in (["api.database.migrate"], ["api.oncall.load"], ["api.staff.users", "demo"]):
+            subprocess.run([str(SERVICE_BIN / "python"), "-m", *step], cwd=ROOT, env=self.env, check=True)
         self._start("worker", [str(SERVICE_BIN / "python"), "-m", "api.worker"])
         api = self._start(
             "api",

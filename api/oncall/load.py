@@ -5,6 +5,7 @@ Problems (overlaps, empty periods, gaps in cover) are printed, and managers are 
 
 import sys
 
+import api.database.models  # noqa: F401 - every table, so relationships resolve
 from api.config import get_settings
 from api.database.core import make_db_engine, make_session_factory
 from api.database.types import utcnow

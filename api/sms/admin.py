@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.audit import service as audit
+import api.database.models  # noqa: F401 - every table, so relationships resolve
 from api.config import get_settings
 from api.conversations.models import Conversation, Message
 from api.database.core import make_db_engine, make_session_factory

@@ -11,6 +11,7 @@ import sys
 
 from sqlalchemy import func, select
 
+import api.database.models  # noqa: F401 - every table, so relationships resolve
 from api.config import get_settings
 from api.database.core import make_db_engine, make_session_factory
 from api.staff import security, service
