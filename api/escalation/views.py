@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -13,15 +13,14 @@ from api.database.core import DbSession
 from api.database.types import utcnow
 from api.dependencies import AppSettings
 from api.escalation import paging
-from api.escalation.staff_texts import answer_staff_text
 from api.escalation.links import BadLink, read_token
+from api.escalation.staff_texts import answer_staff_text
 from api.escalation.models import Assessment, Escalation
 from api.oncall.hours import to_london
 from api.oncall.models import Person
 from api.oncall.service import person_by_phone
 from api.outbox.models import Notification
 from api.sms.signatures import verified_form
-from api.takeover import service as takeover_service
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter()
@@ -86,29 +85,19 @@ def transcript_lines(db_session, conversation_id: str) -> list[dict]:
 
 
 @router.get("/a/{token}", response_class=HTMLResponse, include_in_schema=False)
-def alert_page(token: str, request: Request, db_session: DbSession, settings: AppSettings, notice: str = "") -> HTMLResponse:
-    """Show the alert behind a page; the person who acknowledged it also sees the conversation."""
+def alert_page(token: str, request: Request, db_session: DbSession, notice: str = "") -> HTMLResponse:
+    """Show the alert behind a page and let the paged person acknowledge it; the words need a signed-in staff page."""
     try:
         notification, escalation, person = _from_link(db_session, token)
     except LinkProblem as problem:
         return _bad_link(request, str(problem))
     conversation = db_session.get(Conversation, escalation.conversation_id)
-    takeover = takeover_service.active_for(db_session=db_session, conversation_id=conversation.id)
-    can_act = escalation.acknowledged_by == person.id or person.role == "manager"
     by_id = escalation.resolved_by if escalation.status == "resolved" else escalation.acknowledged_by
     by = db_session.get(Person, by_id) if by_id else None
     when = escalation.resolved_at if escalation.status == "resolved" else escalation.acknowledged_at
     status_words = STATUS_WORDS[escalation.status].format(
         name=by.name if by else "someone", time=to_london(when).strftime("%H:%M on %d %b") if when else ""
     )
-    transcript = transcript_lines(db_session, conversation.id) if can_act else []
-    if can_act:
-        audit.record(
-            db_session=db_session, actor=f"person:{person.id}", action="transcript.viewed",
-            subject_type="conversation", subject_id=conversation.id,
-            details={"escalation": escalation.id, "via": "alert link"},
-        )
-        db_session.commit()
     return templates.TemplateResponse(
         request,
         "alert.html",
@@ -116,14 +105,10 @@ def alert_page(token: str, request: Request, db_session: DbSession, settings: Ap
             "token": token,
             "escalation": escalation,
             "conversation": conversation,
-            "person": person,
-            "takeover": takeover,
-            "can_act": can_act,
-            "transcript": transcript,
+            "mine": escalation.acknowledged_by == person.id,
             "status_words": status_words,
             "opened": to_london(escalation.opened_at).strftime("%H:%M on %a %d %b"),
             "categories": ", ".join(c.replace("_", " ") for c in escalation.categories),
-            "idle_minutes": settings.takeover_idle_seconds // 60,
             "notice": notice,
         },
     )
@@ -150,71 +135,6 @@ def acknowledge_by_link(token: str, request: Request, db_session: DbSession) -> 
         return _back(token, "Thank you. This alert is yours; nobody else will be paged for it.")
     who = result.by.name if result.by else "someone"
     return _back(token, f"This alert was already {'resolved' if result.outcome == 'resolved' else 'acknowledged'} by {who}.")
-
-
-def _acting(db_session, token: str) -> tuple[Escalation, Person]:
-    _, escalation, person = _from_link(db_session, token)
-    if escalation.acknowledged_by != person.id and person.role != "manager":
-        raise LinkProblem("only the person who acknowledged this alert, or a manager, can do that")
-    return escalation, person
-
-
-@router.post("/a/{token}/takeover", include_in_schema=False)
-def takeover_by_link(token: str, request: Request, db_session: DbSession) -> Response:
-    """Take the conversation over from the bot."""
-    try:
-        escalation, person = _acting(db_session, token)
-        takeover_service.start(db_session=db_session, escalation=escalation, person=person, now=utcnow())
-    except (LinkProblem, ValueError) as problem:
-        return _bad_link(request, str(problem))
-    db_session.commit()
-    return _back(token, "You have the conversation. The young person has been told a real person is here.")
-
-
-@router.post("/a/{token}/reply", include_in_schema=False)
-def reply_by_link(token: str, request: Request, db_session: DbSession, text: str = Form(max_length=1000)) -> Response:
-    """Send the worker's reply to the young person."""
-    try:
-        escalation, person = _acting(db_session, token)
-        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
-        if takeover is None or takeover.person_id != person.id:
-            raise LinkProblem("take the conversation over first")
-        takeover_service.staff_reply(db_session=db_session, takeover=takeover, text=text, now=utcnow())
-    except (LinkProblem, ValueError) as problem:
-        return _bad_link(request, str(problem))
-    db_session.commit()
-    return _back(token, "Sent.")
-
-
-@router.post("/a/{token}/handback", include_in_schema=False)
-def handback_by_link(token: str, request: Request, db_session: DbSession) -> Response:
-    """Give the conversation back to the bot."""
-    try:
-        escalation, person = _acting(db_session, token)
-        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
-        if takeover is None:
-            raise LinkProblem("nobody has this conversation now")
-        takeover_service.end(db_session=db_session, takeover=takeover, reason="handed_back", now=utcnow(), actor=f"person:{person.id}")
-    except LinkProblem as problem:
-        return _bad_link(request, str(problem))
-    db_session.commit()
-    return _back(token, "The bot has the conversation again.")
-
-
-@router.post("/a/{token}/resolve", include_in_schema=False)
-def resolve_by_link(token: str, request: Request, db_session: DbSession, outcome: str = Form(max_length=2000)) -> Response:
-    """Resolve the alert with what was done; an active takeover is handed back."""
-    try:
-        escalation, person = _acting(db_session, token)
-        now = utcnow()
-        paging.resolve(db_session=db_session, escalation=escalation, person=person, outcome=outcome, now=now)
-        takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
-        if takeover is not None:
-            takeover_service.end(db_session=db_session, takeover=takeover, reason="resolved", now=now, actor=f"person:{person.id}")
-    except (LinkProblem, ValueError) as problem:
-        return _bad_link(request, str(problem))
-    db_session.commit()
-    return _back(token, "Resolved. Thank you.")
 
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'

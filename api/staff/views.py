@@ -87,23 +87,29 @@ def home_for(user: StaffUser) -> str:
     return "/staff/users"
 
 
+def _safe_next(next_path: str) -> str:
+    """Only return to a staff page of this site after signing in."""
+    return next_path if next_path.startswith("/staff/") and not next_path.startswith("//") and "\\" not in next_path else ""
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_page(request: Request, problem: str = "") -> HTMLResponse:
-    return _page(request, "login.html", None, problem=problem)
+def login_page(request: Request, problem: str = "", next: str = "") -> HTMLResponse:  # noqa: A002
+    return _page(request, "login.html", None, problem=problem, next=_safe_next(next))
 
 
 @router.post("/login")
 def login(
     request: Request, db_session: DbSession, settings: AppSettings,
     username: str = Form(max_length=64), password: str = Form(max_length=200), code: str = Form(default="", max_length=12),
+    next: str = Form(default="", max_length=200),  # noqa: A002
 ) -> Response:
     """Check the password (and code), start a session in an HttpOnly, SameSite=Strict cookie."""
     try:
         user = service.authenticate(db_session=db_session, username=username, password=password, code=code, now=_now())
     except service.LoginFailed as problem:
-        return _page(request, "login.html", None, status_code=401, problem=str(problem), username=username)
+        return _page(request, "login.html", None, status_code=401, problem=str(problem), username=username, next=_safe_next(next))
     token, _ = service.start_session(db_session=db_session, user=user, now=_now())
-    response = RedirectResponse(home_for(user), status_code=303)
+    response = RedirectResponse(_safe_next(next) or home_for(user), status_code=303)
     response.set_cookie(
         COOKIE, token, httponly=True, samesite="strict", secure=settings.public_base_url.startswith("https"),
         max_age=int(service.SESSION_MAX.total_seconds()), path="/staff",
@@ -375,7 +381,7 @@ def install_staff_errors(app) -> None:
     async def sign_in(request: Request, _exc: SignIn) -> Response:
         if request.url.path.endswith(".json"):
             return JSONResponse({"error": {"code": "signed_out", "message": "Sign in again."}}, status_code=401)
-        return RedirectResponse("/staff/login", status_code=303)
+        return RedirectResponse(f"/staff/login?next={quote(request.url.path)}", status_code=303)
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if not request.url.path.startswith("/staff") or request.url.path.endswith(".json"):
@@ -386,3 +392,41 @@ def install_staff_errors(app) -> None:
 
     app.add_exception_handler(SignIn, sign_in)
     app.add_exception_handler(HTTPException, http_error)
+
+
+@router.get("/scorecard", response_class=HTMLResponse)
+def scorecard(request: Request, db_session: DbSession, found=Depends(require("manager"))) -> HTMLResponse:
+    """The last 7 days: alerts by severity, time to acknowledge, chains nobody answered, what is still open."""
+    since = _now() - timedelta(days=7)
+    recent = db_session.scalars(select(Escalation).where(Escalation.opened_at >= since)).all()
+    waits = sorted((e.acknowledged_at - e.opened_at).total_seconds() for e in recent if e.acknowledged_at)
+    middle = waits[len(waits) // 2] if waits else None
+    slowest = waits[-1] if waits else None
+    figures = [
+        ("Alerts", len(recent)),
+        *((f"  {sev}", sum(1 for e in recent if e.severity == sev)) for sev in ("critical", "high", "medium")),
+        ("Median time to acknowledge", f"{middle / 60:.1f} min" if middle is not None else "none yet"),
+        ("Slowest acknowledgement", f"{slowest / 60:.1f} min" if slowest is not None else "none yet"),
+        ("Nobody acknowledged after every round", sum(1 for e in recent if e.paging_status == "exhausted")),
+        ("Could not page anyone", sum(1 for e in recent if e.paging_status == "unreachable")),
+        ("Still open", sum(1 for e in recent if e.status != "resolved")),
+    ]
+    return _page(request, "scorecard.html", found, figures=figures)
+
+
+@router.post("/users/{user_id}/roles")
+def set_roles(
+    user_id: int, db_session: DbSession, found=Depends(require("admin")), csrf: str = Form(default=""),
+    roles: list[str] = Form(default=[]),
+) -> Response:
+    """Change someone's roles; an admin cannot take admin away from themselves."""
+    _csrf(found, csrf)
+    user = db_session.get(StaffUser, user_id)
+    if user is None or not roles or set(roles) - set(ROLES):
+        raise HTTPException(422, "Choose at least one known role for a user that exists.")
+    if user.id == found[0].id and "admin" not in roles:
+        raise HTTPException(422, "You cannot remove your own admin role.")
+    before, user.roles = list(user.roles), list(roles)
+    audit.record(db_session=db_session, actor=f"staff:{found[0].id}", action="staff.roles_changed", subject_type="staff_user", subject_id=user.id, details={"from": before, "to": roles})
+    db_session.commit()
+    return RedirectResponse("/staff/users", status_code=303)

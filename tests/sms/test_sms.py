@@ -174,14 +174,17 @@ def test_a_blocked_number_is_kept_and_assessed_but_never_answered(phone, session
     assert session.scalars(select(Escalation)).all() and twilio.to(SAM)
 
 
-def test_a_duty_workers_takeover_and_replies_reach_the_phone(phone, twilio, app):
-    import re
+def test_a_duty_workers_takeover_and_replies_reach_the_phone(phone, twilio, session, clock):
+    from api.escalation import paging
+    from api.oncall.models import Person
+    from api.takeover import service as takeover
 
     phone.text("my dad hits me and i have bruises")
-    link = re.search(r"https://careline\.test(/a/\S+)", twilio.to(SAM)[0].body).group(1)
-    app.post(link + "/acknowledge")
-    app.post(link + "/takeover")
-    app.post(link + "/reply", data={"text": "I'm Sam. Are you somewhere safe right now?"})
+    escalation, sam = session.scalars(select(Escalation)).one(), session.get(Person, "sam")
+    paging.acknowledge(db_session=session, escalation=escalation, person=sam, via="test", now=clock())
+    handover = takeover.start(db_session=session, escalation=escalation, person=sam, now=clock())
+    takeover.staff_reply(db_session=session, takeover=handover, text="I'm Sam. Are you somewhere safe right now?", now=clock())
+    session.commit()
     phone.worker.run_once()
     assert phone.inbox()[-2].startswith("Hi, this is Sam, a duty social worker.")
     assert phone.inbox()[-1] == "I'm Sam. Are you somewhere safe right now?"

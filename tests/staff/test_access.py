@@ -1,5 +1,7 @@
 """Every role on every staff route: the server decides, by role and by assignment."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -19,6 +21,7 @@ TABLE = [
     ("/staff/audit",                       303,  403, 200, 403, 403),
     ("/staff/rota",                        303,  403, 200, 403, 403),
     ("/staff/users",                       303,  403, 403, 403, 200),
+    ("/staff/scorecard",                   303,  403, 200, 403, 403),
 ]
 
 
@@ -76,3 +79,48 @@ def test_forms_without_the_right_csrf_token_are_refused(as_role, disclosure, ses
     assert response.status_code == 403 and "out of date" in response.text
     session.expire_all()
     assert session.get(Escalation, escalation.id).status == "open"
+
+
+POSTS = [
+    # route, form                                                            sam  mo   ada  root
+    ("/staff/users", {"username": "new", "display_name": "New", "password": "long-enough-pass", "roles": "advocate"}, 403, 403, 403, 303),
+    ("/staff/rota/overrides", {"kind": "primary", "person_id": "kai", "start": "2026-12-01T09:00", "end": "2026-12-01T17:00", "reason": "swap"}, 403, 303, 403, 403),
+    ("/staff/assignments", {"username": "ada", "pseudonym": "{pseudonym}"}, 403, 303, 403, 403),
+    ("/staff/users/1/roles", {"roles": "duty_worker"}, 403, 403, 403, 303),
+    ("/staff/escalations/{escalation}/acknowledge", {}, 303, 303, 403, 403),
+]
+
+
+def test_every_role_on_every_form(as_role, disclosure, session):
+    escalation = session.scalars(select(Escalation)).one()
+    pseudonym = session.get(Conversation, escalation.conversation_id).pseudonym
+    wrong = {}
+    for route, form, *expected in POSTS:
+        for role, want in zip(ROLES[1:], expected):
+            client = as_role(role)
+            home = client.get("/staff", follow_redirects=True)
+            data = {k: v.format(pseudonym=pseudonym) for k, v in form.items()} | {"csrf": csrf_of(home.text)}
+            got = client.post(route.format(escalation=escalation.id), data=data, follow_redirects=False).status_code
+            if got != want:
+                wrong[(route, role)] = (got, want)
+    assert wrong == {}
+    assert as_role(None).post("/staff/users", data={}, follow_redirects=False).status_code == 303  # to sign in
+
+
+def test_the_scorecard_counts_alerts_and_time_to_acknowledge(as_role, disclosure, session):
+    escalation = session.scalars(select(Escalation)).one()
+    sam = as_role("sam")
+    page = sam.get(f"/staff/escalations/{escalation.id}")
+    sam.post(f"/staff/escalations/{escalation.id}/acknowledge", data={"csrf": csrf_of(page.text)})
+    text = as_role("mo").get("/staff/scorecard").text
+    assert re.search(r"Alerts</th><td>1<", text) and "Median time to acknowledge</th><td>0.0 min" in text
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(as_role, session):
+    from api.staff.models import StaffUser
+
+    root = as_role("root")
+    me = session.scalar(select(StaffUser).where(StaffUser.username == "root"))
+    page = root.get("/staff/users")
+    response = root.post(f"/staff/users/{me.id}/roles", data={"csrf": csrf_of(page.text), "roles": "manager"})
+    assert response.status_code == 422 and "cannot remove your own admin role" in response.text

@@ -42,7 +42,7 @@ def test_an_idle_session_expires_and_signing_out_ends_it(staff_app, session):
     stored = session.scalars(select(StaffSession)).one()
     stored.last_seen_at -= timedelta(minutes=31)
     session.commit()
-    assert client.get("/staff/inbox", follow_redirects=False).headers["location"] == "/staff/login"
+    assert client.get("/staff/inbox", follow_redirects=False).headers["location"] == "/staff/login?next=/staff/inbox"
     sign_in(client, "sam")
     page = client.get("/staff/inbox")
     assert client.post("/staff/logout", data={"csrf": csrf_of(page.text)}, follow_redirects=False).status_code == 303
