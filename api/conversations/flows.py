@@ -43,6 +43,15 @@ def assess_safely(text: str, *, history: list[str]) -> dict:
         return {"escalate": True, "severity": "medium", "categories": [], "evidence": []}
 
 
+def assess_and_record(*, db_session: Session, message: Message, history: list[str]) -> dict:
+    """Assess a stored message, store the assessment and escalate if needed; commit."""
+    text = message.text
+    assessment = assess_safely(text, history=history) if text.strip() else dict(NOTHING_TO_ASSESS)
+    escalation_service.record_assessment(db_session=db_session, message=message, assessment=assessment)
+    db_session.commit()
+    return assessment
+
+
 def with_escalation_replies(replies: list[Reply], *, already_escalated: bool) -> list[Reply]:
     """Make sure a flagged message gets the escalation replies, whether or not Rasa sent them."""
     said = {reply.text for reply in replies}
@@ -65,22 +74,26 @@ class Intake:
     taken_over: bool
 
 
-def take_in(*, db_session: Session, channel: str, external_key: str, text: str) -> Intake:
-    """Store the message first, then assess it and escalate it, committing after each step."""
+def take_in(*, db_session: Session, channel: str, external_key: str, text: str, on_stored=None) -> Intake:
+    """Store the message first, then assess it and escalate it, committing after each step.
+
+    `on_stored(message)` runs before the first commit, so a channel's own record of the message
+    is committed together with it.
+    """
     conversation = service.get_or_create(
         db_session=db_session, channel=channel, external_key=external_key
     )
     history = service.recent_inbound_texts(db_session=db_session, conversation_id=conversation.id)
     inbound = service.add_inbound(db_session=db_session, conversation=conversation, text=text)
+    if on_stored is not None:
+        on_stored(inbound)
     db_session.commit()  # the message is kept even if everything after this fails
 
     # The api assesses every message itself, so a disclosure is escalated even if Rasa is down.
     already_escalated = (
         escalation_service.get_active(db_session=db_session, conversation_id=conversation.id) is not None
     )
-    assessment = assess_safely(text, history=history) if text.strip() else dict(NOTHING_TO_ASSESS)
-    escalation_service.record_assessment(db_session=db_session, message=inbound, assessment=assessment)
-    db_session.commit()
+    assessment = assess_and_record(db_session=db_session, message=inbound, history=history)
 
     # A duty worker has the conversation: the bot stays quiet and the worker is told.
     takeover = takeover_service.active_for(db_session=db_session, conversation_id=conversation.id)

@@ -46,7 +46,8 @@ class InboundSms(Base):
     )
     kind: Mapped[str] = mapped_column(String(16))  # text, media, empty, keyword
     num_media: Mapped[int] = mapped_column(Integer, default=0)
-    # pending: to answer; processing: a worker is answering it; done; quiet: stored and assessed
+    # receiving: the webhook is still taking it in; pending: to answer; processing: a worker is
+    # answering it; done; quiet: stored and assessed
     # but not answered (opted out, blocked, rate limited, taken over)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     quiet_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)

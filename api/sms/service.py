@@ -37,6 +37,7 @@ START_WORDS = {"START", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
 DELETE_WORDS = {"DELETE"}
 LEASE = timedelta(seconds=60)
+STUCK = timedelta(seconds=60)  # a text still "receiving" after this lost its webhook mid-way
 MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
 
 
@@ -92,15 +93,18 @@ def receive(*, db_session: Session, settings: Settings, form: dict[str, str], no
     word = keyword(body)
     kind = "keyword" if word else "text" if body else "media" if num_media else "empty"
     recent = _texts_last_minute(db_session, contact, now)
-    record = InboundSms(message_sid=sid, contact_id=contact.id, kind=kind, num_media=num_media, received_at=now)
+    # "receiving" until the text is assessed and sorted: no worker answers it before then.
+    record = InboundSms(message_sid=sid, contact_id=contact.id, kind=kind, num_media=num_media, received_at=now, status="receiving")
     try:
         with db_session.begin_nested():
             db_session.add(record)
     except IntegrityError:
         return None  # the same retry raced us here
-    # The record and the message are committed together: a retry can never be stored twice.
-    intake = flows.take_in(db_session=db_session, channel="sms", external_key=contact.phone_hash, text=body)
-    record.message_id = intake.inbound.id
+
+    def stored(message: Message) -> None:
+        record.message_id = message.id  # committed with the message: a retry can never be stored twice
+
+    intake = flows.take_in(db_session=db_session, channel="sms", external_key=contact.phone_hash, text=body, on_stored=stored)
     record.already_escalated = intake.already_escalated
 
     if word is not None:
@@ -117,6 +121,8 @@ def receive(*, db_session: Session, settings: Settings, form: dict[str, str], no
     elif kind in ("media", "empty"):
         say(db_session=db_session, contact=contact, texts=[SMS_MEDIA_ONLY if kind == "media" else SMS_EMPTY], author="system", now=now)
         record.status = "done"
+    else:
+        record.status = "pending"
     if intake.inbound.engine_status == "pending" and record.status != "pending":
         intake.inbound.engine_status = "not_sent"
     db_session.commit()
@@ -187,7 +193,11 @@ def send_to_contact(*, db_session: Session, conversation: Conversation, message:
 
 def claim_next(*, db_session: Session, now: datetime, limit: int = 10) -> list[int]:
     """Take the oldest unanswered text of each number (one per number, so a flood cannot starve others)."""
-    open_rows = select(func.min(InboundSms.id)).where(InboundSms.status.in_(("pending", "processing"))).group_by(InboundSms.contact_id)
+    open_rows = (
+        select(func.min(InboundSms.id))
+        .where(InboundSms.status.in_(("receiving", "pending", "processing")))
+        .group_by(InboundSms.contact_id)
+    )
     candidates = db_session.scalars(
         select(InboundSms).where(InboundSms.id.in_(open_rows)).order_by(InboundSms.id).limit(limit)
     ).all()
@@ -195,6 +205,8 @@ def claim_next(*, db_session: Session, now: datetime, limit: int = 10) -> list[i
     for record in candidates:
         if record.status == "processing" and record.lease_until and record.lease_until > now:
             continue  # another worker is answering this number now; its next text waits its turn
+        if record.status == "receiving" and (record.message_id is None or record.received_at > now - STUCK):
+            continue  # the webhook is still taking it in (or died before storing it: nothing to answer)
         taken = db_session.execute(
             update(InboundSms)
             .where(InboundSms.id == record.id, InboundSms.status == record.status)
@@ -212,15 +224,18 @@ def answer_one(*, db_session: Session, rasa, inbound_id: int, now: datetime) -> 
     record = db_session.get(InboundSms, inbound_id)
     message = db_session.get(Message, record.message_id)
     contact = db_session.get(SmsContact, record.contact_id)
+    history = conversations.recent_inbound_texts(db_session=db_session, conversation_id=message.conversation_id, before_id=message.id)
     assessment = db_session.scalar(select(Assessment).where(Assessment.message_id == message.id))
+    if assessment is None:  # the webhook died before assessing it: assess (and escalate) now
+        found = flows.assess_and_record(db_session=db_session, message=message, history=history)
+    else:
+        found = {"escalate": assessment.escalate, "severity": assessment.severity,
+                 "categories": assessment.categories, "evidence": assessment.evidence}
     intake = flows.Intake(
         conversation=message.conversation,
         inbound=message,
-        history=conversations.recent_inbound_texts(db_session=db_session, conversation_id=message.conversation_id, before_id=message.id),
-        assessment={
-            "escalate": assessment.escalate, "severity": assessment.severity,
-            "categories": assessment.categories, "evidence": assessment.evidence,
-        } if assessment else dict(flows.NOTHING_TO_ASSESS),
+        history=history,
+        assessment=found,
         already_escalated=record.already_escalated,
         taken_over=takeover_service.active_for(db_session=db_session, conversation_id=message.conversation_id) is not None,
     )

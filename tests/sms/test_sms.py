@@ -221,3 +221,23 @@ def test_staff_see_who_opted_out_and_confirm_deletions(app, twilio, worker, sess
     remaining = session.scalars(select(Message.text).where(Message.conversation_id == requests[False].conversation_id)).all()
     assert remaining == [DELETION_DONE]
     assert session.scalars(select(Message).where(Message.conversation_id == requests[True].conversation_id)).all()
+
+
+def test_a_text_whose_webhook_died_after_storing_it_is_assessed_and_answered_later(app, twilio, worker, session, clock, rasa):
+    """The webhook stored the text, then its process died before the assessment: nothing is lost."""
+    from api.conversations import service as conversations
+    from api.sms.service import contact_for
+    from tests.conftest import paging_settings
+
+    settings = paging_settings("sqlite://", twilio)
+    contact = contact_for(db_session=session, phone=YP, settings=settings)
+    session.flush()
+    message = conversations.add_inbound(db_session=session, conversation=contact.conversation, text="my dad hits me and i have bruises")
+    session.add(InboundSms(message_sid="SM" + "d" * 32, contact_id=contact.id, message_id=message.id, kind="text", status="receiving", received_at=clock()))
+    session.commit()
+    assert worker.answer_texts_once() == 0  # it may still be on its way in
+    clock.advance(seconds=61)
+    assert worker.answer_texts_once() == 1
+    worker.run_once()
+    assert session.scalars(select(Escalation)).all() and twilio.to(SAM)
+    assert [m.body for m in twilio.to(YP)][: len(ESCALATION_REPLIES)] == list(ESCALATION_REPLIES)
