@@ -6,16 +6,12 @@
   block PSEUDONYM PERSON REASON  stop answering a number (its texts are still stored and assessed)
 """
 
-import sys
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.audit import service as audit
-import api.database.models  # noqa: F401 - every table, so relationships resolve
-from api.config import get_settings
+from api.cli import main_for
 from api.conversations.models import Conversation, Message
-from api.database.core import make_db_engine, make_session_factory
 from api.database.types import utcnow
 from api.oncall.hours import to_london
 from api.sms import service as sms
@@ -73,35 +69,27 @@ def _contact_by_pseudonym(db_session: Session, pseudonym: str) -> SmsContact:
     return contact
 
 
-def main(argv: list[str]) -> int:
-    engine = make_db_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as db_session:
-            if argv[:1] == ["opted-out"]:
-                for row in opted_out(db_session=db_session):
-                    print("\t".join(row))
-            elif argv[:1] == ["deletions"]:
-                for r in db_session.scalars(select(DeletionRequest).where(DeletionRequest.status == "queued")):
-                    pseudonym = db_session.get(Conversation, r.conversation_id).pseudonym
-                    kept = "safeguarding records kept" if r.has_safeguarding_records else "can be deleted"
-                    print(f"{r.id}\t{pseudonym}\t{to_london(r.requested_at):%d %b %Y %H:%M}\t{kept}")
-            elif argv[:1] == ["confirm-deletion"] and len(argv) == 3:
-                print(confirm_deletion(db_session=db_session, request_id=int(argv[1]), person_id=argv[2]))
-            elif argv[:1] == ["block"] and len(argv) >= 4:
-                contact = _contact_by_pseudonym(db_session, argv[1])
-                sms.block(db_session=db_session, contact=contact, person_id=argv[2], reason=" ".join(argv[3:]), now=utcnow())
-                db_session.commit()
-                print(f"blocked {argv[1]}")
-            else:
-                print(__doc__)
-                return 2
-    except ValueError as error:
-        print(f"error: {error}")
-        return 1
-    finally:
-        engine.dispose()
+def handle(db_session: Session, argv: list[str]) -> int | None:
+    """Carry out one command; None when the command is unknown."""
+    if argv[:1] == ["opted-out"]:
+        for row in opted_out(db_session=db_session):
+            print("\t".join(row))
+    elif argv[:1] == ["deletions"]:
+        for r in db_session.scalars(select(DeletionRequest).where(DeletionRequest.status == "queued")):
+            pseudonym = db_session.get(Conversation, r.conversation_id).pseudonym
+            kept = "safeguarding records kept" if r.has_safeguarding_records else "can be deleted"
+            print(f"{r.id}\t{pseudonym}\t{to_london(r.requested_at):%d %b %Y %H:%M}\t{kept}")
+    elif argv[:1] == ["confirm-deletion"] and len(argv) == 3:
+        print(confirm_deletion(db_session=db_session, request_id=int(argv[1]), person_id=argv[2]))
+    elif argv[:1] == ["block"] and len(argv) >= 4:
+        contact = _contact_by_pseudonym(db_session, argv[1])
+        sms.block(db_session=db_session, contact=contact, person_id=argv[2], reason=" ".join(argv[3:]), now=utcnow())
+        db_session.commit()
+        print(f"blocked {argv[1]}")
+    else:
+        return None
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main_for(handle, __doc__)

@@ -7,13 +7,10 @@
 
 import getpass
 import os
-import sys
 
 from sqlalchemy import func, select
 
-import api.database.models  # noqa: F401 - every table, so relationships resolve
-from api.config import get_settings
-from api.database.core import make_db_engine, make_session_factory
+from api.cli import main_for
 from api.staff import security, service
 from api.staff.models import StaffUser
 
@@ -42,38 +39,29 @@ def create_demo_users(db_session) -> list[str]:
     return lines
 
 
-def main(argv: list[str]) -> int:
-    engine = make_db_engine(get_settings().database_url)
-    try:
-        with make_session_factory(engine)() as db_session:
-            if argv[:1] == ["demo"]:
-                lines = create_demo_users(db_session)
-                if lines:
-                    print(f"Demo staff accounts (password {DEMO_PASSWORD!r}, for a laptop only):")
-                    print("\n".join(lines))
-            elif argv[:1] == ["create-admin"] and len(argv) == 3:
-                password = os.environ.get("STAFF_PASSWORD") or getpass.getpass("Password (12+ characters): ")
-                service.create_user(db_session=db_session, username=argv[1], display_name=argv[2], password=password, roles=["admin"])
-                db_session.commit()
-                print(f"admin {argv[1]} created")
-            elif argv[:1] == ["totp"] and len(argv) == 2:
-                user = db_session.scalar(select(StaffUser).where(StaffUser.username == argv[1].lower()))
-                if user is None:
-                    print(f"no user {argv[1]}")
-                    return 1
-                user.totp_secret = security.new_totp_secret()
-                db_session.commit()
-                print(f"Add this secret to the authenticator app of {argv[1]}: {user.totp_secret}")
-            else:
-                print(__doc__)
-                return 2
-    except ValueError as error:
-        print(f"error: {error}")
-        return 1
-    finally:
-        engine.dispose()
+def handle(db_session, argv: list[str]) -> int | None:
+    """Carry out one command; None when the command is unknown."""
+    if argv[:1] == ["demo"]:
+        lines = create_demo_users(db_session)
+        if lines:
+            print(f"Demo staff accounts (password {DEMO_PASSWORD!r}, for a laptop only):")
+            print("\n".join(lines))
+    elif argv[:1] == ["create-admin"] and len(argv) == 3:
+        password = os.environ.get("STAFF_PASSWORD") or getpass.getpass("Password (12+ characters): ")
+        service.create_user(db_session=db_session, username=argv[1], display_name=argv[2], password=password, roles=["admin"])
+        db_session.commit()
+        print(f"admin {argv[1]} created")
+    elif argv[:1] == ["totp"] and len(argv) == 2:
+        user = db_session.scalar(select(StaffUser).where(StaffUser.username == argv[1].lower()))
+        if user is None:
+            raise ValueError(f"no user {argv[1]}")
+        user.totp_secret = security.new_totp_secret()
+        db_session.commit()
+        print(f"Add this secret to the authenticator app of {argv[1]}: {user.totp_secret}")
+    else:
+        return None
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    main_for(handle, __doc__)
