@@ -216,6 +216,9 @@ def escalation_action(
     person = _person(db_session, user)
     now = _now()
     takeover = takeover_service.active_for(db_session=db_session, conversation_id=escalation.conversation_id)
+    owner = escalation.acknowledged_by == person.id or "manager" in user.roles
+    if action in ("takeover", "reply", "handback", "resolve") and escalation.status != "open" and not owner:
+        raise HTTPException(403, "Only the person who acknowledged this alert, or a manager, can do that.")
     try:
         if action == "acknowledge":
             result = paging.acknowledge(db_session=db_session, escalation=escalation, person=person, via="staff page", now=now)

@@ -124,3 +124,14 @@ def test_an_admin_cannot_remove_their_own_admin_role(as_role, session):
     page = root.get("/staff/users")
     response = root.post(f"/staff/users/{me.id}/roles", data={"csrf": csrf_of(page.text), "roles": "manager"})
     assert response.status_code == 422 and "cannot remove your own admin role" in response.text
+
+
+def test_only_the_worker_who_acknowledged_or_a_manager_acts_on_an_alert(as_role, disclosure, session):
+    escalation = session.scalars(select(Escalation)).one()
+    sam, kai = as_role("sam"), as_role("kai")
+    sam.post(f"/staff/escalations/{escalation.id}/acknowledge", data={"csrf": csrf_of(sam.get("/staff/inbox").text)})
+    for action in ("takeover", "reply", "handback", "resolve"):
+        response = kai.post(f"/staff/escalations/{escalation.id}/{action}", data={"csrf": csrf_of(kai.get("/staff/inbox").text), "text": "x", "outcome": "x"})
+        assert response.status_code == 403, action
+    session.expire_all()
+    assert session.get(Escalation, escalation.id).status == "acknowledged"
