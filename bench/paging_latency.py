@@ -25,6 +25,7 @@ from api.database.migrate import upgrade  # noqa: E402
 from api.escalation.models import Assessment, Escalation  # noqa: E402
 from api.outbox import service as outbox  # noqa: E402
 from api.worker import Worker  # noqa: E402
+from bench.chat_latency import percentile  # noqa: E402
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, FakeTwilio  # noqa: E402
 from tests.live import LiveStack  # noqa: E402
 
@@ -35,11 +36,6 @@ DISCLOSURES = [
     "i owe them money and they said they will hurt me if i dont carry for them",
     "my uncle touches me when nobody is home",
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def page_latency(count: int, twilio: FakeTwilio) -> list[float]:
