@@ -5,17 +5,16 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 
 from api.audit import service as audit
-from api.conversations.models import Conversation, Message
+from api.conversations.models import Conversation
 from api.database.core import DbSession
 from api.database.types import utcnow
 from api.dependencies import AppSettings
 from api.escalation import paging
 from api.escalation.links import BadLink, read_token
 from api.escalation.staff_texts import answer_staff_text
-from api.escalation.models import Assessment, Escalation
+from api.escalation.models import Escalation
 from api.oncall.hours import to_london
 from api.oncall.models import Person
 from api.oncall.service import person_by_phone
@@ -30,7 +29,6 @@ STATUS_WORDS = {
     "acknowledged": "Acknowledged by {name} at {time}",
     "resolved": "Resolved by {name} at {time}",
 }
-WHO = {"young_person": "Young person", "bot": "Bot", "fallback": "Bot (safe reply)", "staff": "Duty worker", "system": "Careline"}
 
 
 class LinkProblem(Exception):
@@ -54,34 +52,6 @@ def _bad_link(request: Request, reason: str) -> HTMLResponse:
         {"problem": f"This alert link cannot be used: {reason}. Ask the duty manager for the alert reference."},
         status_code=404,
     )
-
-
-def transcript_lines(db_session, conversation_id: str) -> list[dict]:
-    """A conversation's messages for staff, with what the detector flagged and why."""
-    assessments = {
-        a.message_id: a
-        for a in db_session.scalars(
-            select(Assessment).join(Message).where(Message.conversation_id == conversation_id)
-        )
-    }
-    lines = []
-    for message in db_session.scalars(
-        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
-    ):
-        assessment = assessments.get(message.id)
-        flagged = bool(assessment and (assessment.escalate or assessment.severity == "low"))
-        lines.append(
-            {
-                "message": message,
-                "at": message.created_at,
-                "who": WHO.get(message.author, message.author),
-                "time": to_london(message.created_at).strftime("%d %b %H:%M"),
-                "flagged": flagged,
-                "severity": assessment.severity if assessment else "",
-                "evidence": list(dict.fromkeys(e.get("text", "") for e in (assessment.evidence if flagged else []))),
-            }
-        )
-    return lines
 
 
 @router.get("/a/{token}", response_class=HTMLResponse, include_in_schema=False)

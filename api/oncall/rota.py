@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from api.oncall.models import ROLES
+from api.sms.phones import E164
 
 GAP_LOOKAHEAD = timedelta(days=14)
 
@@ -24,7 +25,7 @@ class PersonIn(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
     name: str = Field(min_length=1, max_length=120)
-    phone: str | None = Field(default=None, pattern=r"^\+[1-9][0-9]{6,14}$")
+    phone: str | None = Field(default=None, pattern=E164.pattern)
     email: str | None = None
     role: str = "duty_worker"
 

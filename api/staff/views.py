@@ -11,13 +11,12 @@ from sqlalchemy import select
 
 from api.audit import service as audit
 from api.audit.models import AuditEvent
-from api.conversations.models import Conversation
+from api.conversations.models import Conversation, Message
 from api.database.core import DbSession
 from api.database.types import utcnow
 from api.dependencies import AppSettings
 from api.escalation import paging
-from api.escalation.models import SEVERITIES, Escalation, EscalationStep
-from api.escalation.views import transcript_lines
+from api.escalation.models import SEVERITIES, Assessment, Escalation, EscalationStep
 from api.oncall.hours import LONDON, to_london
 from api.oncall.models import Person, Shift
 from api.staff import service
@@ -28,6 +27,37 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=[HERE / "templates", HERE.parent / "escalation" / "templates"])
 router = APIRouter(prefix="/staff", include_in_schema=False)
 COOKIE = "careline_staff"
+
+
+WHO = {"young_person": "Young person", "bot": "Bot", "fallback": "Bot (safe reply)", "staff": "Duty worker", "system": "Careline"}
+
+
+def transcript_lines(db_session, conversation_id: str) -> list[dict]:
+    """A conversation's messages for staff, with what the detector flagged and why."""
+    assessments = {
+        a.message_id: a
+        for a in db_session.scalars(
+            select(Assessment).join(Message).where(Message.conversation_id == conversation_id)
+        )
+    }
+    lines = []
+    for message in db_session.scalars(
+        select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)
+    ):
+        assessment = assessments.get(message.id)
+        flagged = bool(assessment and (assessment.escalate or assessment.severity == "low"))
+        lines.append(
+            {
+                "message": message,
+                "at": message.created_at,
+                "who": WHO.get(message.author, message.author),
+                "time": to_london(message.created_at).strftime("%d %b %H:%M"),
+                "flagged": flagged,
+                "severity": assessment.severity if assessment else "",
+                "evidence": list(dict.fromkeys(e.get("text", "") for e in (assessment.evidence if flagged else []))),
+            }
+        )
+    return lines
 
 
 class SignIn(Exception):
