@@ -23,7 +23,13 @@ Severity scale (escalate = page the duty social worker = medium or above):
 Categories: suicide, self_harm, sexual_abuse, sexual_exploitation, criminal_exploitation, trafficking,
 physical_abuse, domestic_abuse, neglect, immediate_danger, missing, substance, eating_disorder,
 fgm_forced_marriage, online_harm, radicalisation. Third-party ("my friend is cutting herself") counts like
-first-person: the friend needs a human too. The rules live in data/rules.txt.
+first-person: the friend needs a human too.
+
+Two halves decide together: the rules in data/rules.txt (precise on the phrasings we wrote down, with
+negation, jokes, the past and combinations) and a classifier (classifier.py) trained on the labelled
+corpus in corpus/ (7,000+ messages) that reads the words, letter n-grams and the rules' verdict. A page
+goes out when either says so; the classifier can raise a severity but never lower one, so everything
+the rules catch is still caught. Retrain after changing the corpus or the rules: make safeguarding-model.
 """
 
 from .assessment import Assessment, Evidence

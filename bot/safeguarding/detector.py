@@ -5,6 +5,7 @@ import re
 import threading
 
 from .assessment import Assessment, Evidence
+from .classifier import Classifier, features, rule_features
 from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
@@ -38,7 +39,7 @@ def _squash(text):
 class Detector:
     """Holds the tokenizer, normaliser and compiled rules; assess() is safe to call from many threads."""
 
-    def __init__(self):
+    def __init__(self, classifier="saved"):
         import spacy
         from spacy.matcher import Matcher
 
@@ -82,6 +83,7 @@ class Detector:
         self.warnings = compiler.warnings
         context = classes["context"]
         self.scorer = Scorer(NegationScope(context["negators"], context["negation_passthrough"]))
+        self.classifier = Classifier.load() if classifier == "saved" else classifier
         self._lock = threading.Lock()
 
     def analyse(self, messages):
@@ -118,13 +120,58 @@ class Detector:
 
     def assess(self, text, history=None):
         """Assess `text`, reading up to HISTORY_WINDOW previous inbound messages (oldest first) for context."""
+        messages, a, (severity, categories, signals) = self._apply_rules(text, history)
+        current = len(messages) - 1
+        evidence = self._evidence(signals, messages, a, current)
+        if self.classifier is None:
+            return Assessment(RANK[severity] >= RANK[ESCALATE_FROM], severity, categories, evidence)
+        feats = self._model_features(a, len(messages), severity, categories, signals)
+        prediction = self.classifier.predict(feats, self._norms_by_message(a, len(messages))[current])
+        return self._decide(prediction, a, messages, current, severity, categories, evidence)
+
+    def model_features(self, text, history=None):
+        """The classifier's features for a message: its words, its history's words and the rules' verdict."""
+        messages, a, verdict = self._apply_rules(text, history)
+        return self._model_features(a, len(messages), *verdict)
+
+    def _apply_rules(self, text, history):
         history = [h for h in (history or []) if isinstance(h, str)][-HISTORY_WINDOW:]
         messages = history + [text if isinstance(text, str) else ""]
         a = self.analyse(messages)
-        current = len(messages) - 1
-        severity, categories, signals = self.scorer.score(a["matches"], a["norms"], a["token_message"], current)
-        evidence = self._evidence(signals, messages, a, current)
-        return Assessment(RANK[severity] >= RANK[ESCALATE_FROM], severity, categories, evidence)
+        verdict = self.scorer.score(a["matches"], a["norms"], a["token_message"], len(messages) - 1)
+        return messages, a, verdict
+
+    def _model_features(self, a, count, severity, categories, signals):
+        per_message = self._norms_by_message(a, count)
+        return features(per_message[-1], per_message[:-1], rule_features(severity, categories, signals))
+
+    @staticmethod
+    def _norms_by_message(a, count):
+        per_message = [[] for _ in range(count)]
+        for norm, m in zip(a["norms"], a["token_message"]):
+            per_message[m].append(norm)
+        return per_message
+
+    def _decide(self, prediction, a, messages, current, severity, categories, evidence):
+        """Page when the rules or the model say so; the model also raises the severity, never lowers it.
+        Categories come from the rules when they page (they name what matched), else from the model."""
+        rules_escalate = RANK[severity] >= RANK[ESCALATE_FROM]
+        if not prediction.escalate:
+            return Assessment(rules_escalate, severity, categories, evidence)
+        if not rules_escalate:
+            severity, categories = "medium", list(prediction.categories)
+        severity = max(severity, prediction.severity, key=RANK.get)
+        evidence = self._model_evidence(prediction, a, messages, current, evidence)
+        return Assessment(True, severity, categories, evidence)
+
+    def _model_evidence(self, prediction, a, messages, current, evidence):
+        """Add the words that pushed the model hardest towards paging, as evidence in the current message."""
+        found = set(evidence)
+        for token, m in enumerate(a["token_message"]):
+            if m == current and a["norms"][token] in prediction.evidence_words:
+                start, end = _local_span(a, m, token, token + 1)
+                found.add(Evidence(prediction.categories[0], messages[m][start:end], start, end, 0))
+        return sorted(found, key=lambda e: (e.message, e.start, e.end, e.category))
 
     def _evidence(self, signals, messages, a, current):
         out = set()
@@ -133,15 +180,20 @@ class Detector:
             for start_tok, end_tok in ranges:
                 for m in sorted({a["token_message"][i] for i in range(start_tok, end_tok)}):
                     toks = [i for i in range(start_tok, end_tok) if a["token_message"][i] == m]
-                    local_start = a["spans"][toks[0]][0] - a["starts"][m]
-                    local_end = a["spans"][toks[-1]][1] - a["starts"][m]
-                    index = a["maps"][m]
-                    if index is not None:
-                        local_start, local_end = index[local_start], index[local_end - 1] + 1
+                    start, end = _local_span(a, m, toks[0], toks[-1] + 1)
                     for category in signal.categories:
-                        out.add(Evidence(category, messages[m][local_start:local_end], local_start, local_end,
-                                         m - current))
+                        out.add(Evidence(category, messages[m][start:end], start, end, m - current))
         return sorted(out, key=lambda e: (e.message, e.start, e.end, e.category))
+
+
+def _local_span(a, m, first_token, end_token):
+    """Character offsets in message m's original text of tokens first_token..end_token-1."""
+    start = a["spans"][first_token][0] - a["starts"][m]
+    end = a["spans"][end_token - 1][1] - a["starts"][m]
+    index = a["maps"][m]
+    if index is not None:
+        start, end = index[start], index[end - 1] + 1
+    return start, end
 
 
 _detector = None

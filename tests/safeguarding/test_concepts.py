@@ -306,7 +306,6 @@ ROUND4_ORDINARY = [
     "doing lines in detention again for talking",
     "we're going to do the church fete on saturday",
     "girls are the enemy in this game lol",
-    "front door's locked and mum isnt answering, forgot my key again",
     "my dad is waiting outside the school to pick me up",
     "my nan is watching the house while we're on holiday",
     "im going to jump in the pool later",
@@ -319,7 +318,6 @@ ROUND4_ORDINARY = [
     "the cat went too deep into the cupboard",
     "blood all over my hands from the paint lol its red",
     "my dad held me down to put my plaster on",
-    "someone keeps sending me money on roblox for items i sell",
     "im at a guys house from school doing a project",
 ]
 

@@ -1,0 +1,163 @@
+"""The learned half of the detector: logistic regression over words, word pairs and letter n-grams.
+
+The rules (rules.txt) know phrasing we wrote down; this model generalises from the labelled corpus in
+corpus/ to wordings nobody wrote a rule for. It reads the same normalised tokens as the rules, so
+text-speak and emoji are already mapped ("kms", "wanna d1e", a pill emoji), and letter n-grams catch
+the misspellings the normaliser does not know. The weights are trained by train.py into
+data/classifier.json; prediction uses only the standard library and numpy, so it gives the same answer
+in the engine and the service environments.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lexicon import DATA_DIR
+
+MODEL_FILE = DATA_DIR / "classifier.json"
+CATEGORIES = ("suicide", "self_harm", "sexual_abuse", "sexual_exploitation", "criminal_exploitation", "trafficking",
+              "physical_abuse", "domestic_abuse", "neglect", "immediate_danger", "missing", "substance",
+              "eating_disorder", "fgm_forced_marriage", "online_harm", "radicalisation")
+HEADS = ("escalate", "high", "critical") + CATEGORIES
+CHAR_SIZES = (3, 4, 5)
+
+
+def _context_words():
+    with open(DATA_DIR / "classes.json", encoding="utf-8") as handle:
+        context = json.load(handle)["context"]
+    return frozenset(context["negators"]), frozenset(context["clause_breaks"])
+
+
+NEGATORS, CLAUSE_BREAKS = _context_words()
+NEGATION_REACH = 4
+
+
+def _negated(norms):
+    """Words within NEGATION_REACH words after a negator in the same clause ("nobody hurt me": hurt)."""
+    out, left = [], 0
+    for norm in norms:
+        if norm in CLAUSE_BREAKS:
+            left = 0
+        elif norm in NEGATORS or norm.endswith(" not"):
+            left = NEGATION_REACH
+        elif left:
+            out.append(norm)
+            left -= 1
+    return out
+
+
+def _words(norms):
+    """The normalised words of one message, without punctuation-only tokens."""
+    return [n for n in norms if any(c.isalnum() for c in n)]
+
+
+def rule_features(severity, categories, signals):
+    """The rules' verdict as features: severity, categories, which rule sections matched and their notes."""
+    out = {"r|severity=" + severity}
+    out.update("r|category=" + c for c in categories)
+    for signal in signals:
+        if signal.section is not None:
+            out.add("r|section=" + signal.section.key)
+        out.update("r|note=" + note for note in signal.notes)
+    return out
+
+
+def features(current, history=(), rules=()):
+    """Feature strings for the current message's norms, the previous messages' words and the rules' verdict."""
+    words = _words(current)
+    out = {"bias"}
+    out.update(rules)
+    out.update("w|" + w for w in words)
+    out.update("b|" + a + " " + b for a, b in zip(words, words[1:]))
+    out.update("n|" + w for w in _negated(current))
+    text = " " + " ".join(words) + " "
+    for n in CHAR_SIZES:
+        out.update("c|" + text[i:i + n] for i in range(len(text) - n + 1))
+    for norms in history:
+        out.update("h|" + w for w in _words(norms))
+    return out
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Probabilities per head, and the decision the thresholds give."""
+
+    probabilities: dict
+    escalate: bool
+    severity: str
+    categories: tuple
+    evidence_words: tuple
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+class Classifier:
+    """Weights per feature and head, and the thresholds chosen by cross-validation in train.py."""
+
+    def __init__(self, vocabulary, weights, thresholds, corpus_hash=""):
+        self.index = {feature: i for i, feature in enumerate(vocabulary)}
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.thresholds = dict(thresholds)
+        self.corpus_hash = corpus_hash
+        self._word_index = {f[2:]: i for f, i in self.index.items() if f.startswith("w|")}
+
+    @classmethod
+    def load(cls, path=MODEL_FILE):
+        """Read data/classifier.json, or None when it does not exist."""
+        if not path.exists():
+            return None
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        shape = (len(saved["vocabulary"]), len(HEADS))
+        weights = np.frombuffer(base64.b64decode(saved["weights"]), dtype="<f4").reshape(shape)
+        return cls(saved["vocabulary"], weights, saved["thresholds"], saved.get("corpus_hash", ""))
+
+    def scores(self, feats):
+        """Raw head scores (log-odds) for a set of feature strings."""
+        rows = sorted(self.index[f] for f in feats if f in self.index)
+        if not rows:
+            return np.zeros(len(HEADS))
+        return self.weights[rows].sum(axis=0)
+
+    def predict(self, feats, current):
+        """Probabilities and the thresholded decision for a message's features (current: its norms)."""
+        p = _sigmoid(self.scores(feats))
+        probabilities = {head: float(p[i]) for i, head in enumerate(HEADS)}
+        t = self.thresholds
+        escalate = probabilities["escalate"] >= t["escalate"]
+        if not escalate:
+            return Prediction(probabilities, False, "none", (), ())
+        if probabilities["critical"] >= t["critical"]:
+            severity = "critical"
+        elif probabilities["high"] >= t["high"]:
+            severity = "high"
+        else:
+            severity = "medium"
+        ranked = sorted(CATEGORIES, key=lambda c: -probabilities[c])
+        categories = tuple(c for c in ranked if probabilities[c] >= t["category"]) or (ranked[0],)
+        return Prediction(probabilities, True, severity, categories, self._evidence(current))
+
+    def _evidence(self, current):
+        """The words of the message that pushed hardest towards escalating (at most three)."""
+        column = HEADS.index("escalate")
+        weighted = []
+        for word in set(_words(current)):
+            i = self._word_index.get(word)
+            if i is not None and self.weights[i, column] > 0.2:
+                weighted.append((-self.weights[i, column], word))
+        return tuple(word for _, word in sorted(weighted)[:3])
+
+
+def save(path, vocabulary, weights, thresholds, corpus_hash):
+    """Write the model as JSON: the vocabulary, float32 weights in base64, the thresholds and the corpus hash."""
+    data = np.ascontiguousarray(weights, dtype="<f4")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"_about": "Trained by python -m bot.safeguarding.train from bot/safeguarding/corpus; do not edit.",
+                   "corpus_hash": corpus_hash, "heads": list(HEADS), "thresholds": thresholds,
+                   "vocabulary": list(vocabulary), "weights": base64.b64encode(data.tobytes()).decode("ascii")},
+                  handle, ensure_ascii=False, indent=0)
+        handle.write("\n")

@@ -1,0 +1,254 @@
+"""Train the classifier on the corpus and choose its thresholds by cross-validation.
+
+    python -m bot.safeguarding.train            train, cross-validate, write data/classifier.json
+    python -m bot.safeguarding.train --check    exit 1 when data/classifier.json was not trained on the corpus
+                                                and features the detector computes now
+
+Training reads corpus/*.jsonl and the spent test sets (TRAINING_SETS). Texts that appear in the sets we
+measure on (eval.jsonl and the sealed blind sets) are left out, so those figures stay honest. Thresholds
+are chosen on out-of-fold predictions combined with the rules, so they reflect messages the model did
+not see: the model pages in addition to the rules, and its escalate threshold is the lowest that adds at
+most MODEL_FPR_BUDGET to the rules' false-positive rate on the corpus (whose negatives are nearly all
+hard ones: hyperbole, jokes, lookalikes).
+"""
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .classifier import CATEGORIES, HEADS, MODEL_FILE, Classifier, save
+from .lexicon import SEVERITIES
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parents[1] / "tests" / "safeguarding"
+CORPUS = HERE / "corpus"
+TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl")
+MEASURED_SETS = ("eval.jsonl", "blind3.jsonl")
+RANK = {name: i for i, name in enumerate(SEVERITIES)}
+MODEL_FPR_BUDGET = 0.025
+FOLDS = 5
+MIN_COUNT = 2
+L2 = 1e-3
+STEPS = 200
+LEARNING_RATE = 0.05
+PRUNE_BELOW = 0.01
+
+
+def training_files():
+    """The corpus files and the spent test sets, in a fixed order."""
+    return sorted(CORPUS.glob("*.jsonl")) + [TESTS / name for name in TRAINING_SETS if (TESTS / name).exists()]
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def corpus_hash(cases, rows):
+    """A fingerprint of what the model learns from: each case's labels and the features the detector
+    computes for it today. It changes when the corpus, the rules or the tokenising change."""
+    digest = hashlib.sha256()
+    for case, row in zip(cases, rows):
+        labels = [case["escalate"], case["severity"], sorted(case["categories"])]
+        digest.update(json.dumps([labels, sorted(row)], ensure_ascii=False).encode())
+    digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET]).encode())
+    return digest.hexdigest()
+
+
+def corpus_rows(detector):
+    """The training cases and their feature sets."""
+    cases, dropped = load_cases()
+    return cases, [detector.model_features(c["text"], c.get("history")) for c in cases], dropped
+
+
+def load_cases():
+    """Training cases, without duplicates and without any text of the measured sets."""
+    held = {c["text"].strip().lower() for name in MEASURED_SETS if (TESTS / name).exists() for c in _read(TESTS / name)}
+    cases, seen, dropped = [], set(), 0
+    for path in training_files():
+        for case in _read(path):
+            key = (case["text"].strip().lower(), tuple(h.strip().lower() for h in case.get("history") or ()))
+            if key[0] in held:
+                dropped += 1
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            cases.append(case)
+    return cases, dropped
+
+
+def targets(case):
+    """Label and mask per head: category heads learn only from messages that escalate."""
+    escalate = bool(case["escalate"])
+    rank = RANK[case["severity"]]
+    y = [escalate, rank >= RANK["high"], rank >= RANK["critical"]]
+    y += [escalate and c in case["categories"] for c in CATEGORIES]
+    mask = [1.0, 1.0, 1.0] + [1.0 if escalate else 0.0] * len(CATEGORIES)
+    return y, mask
+
+
+class Matrix:
+    """A sparse 0/1 design matrix (CSR-like) over a fixed vocabulary."""
+
+    def __init__(self, rows, index):
+        cols = [sorted(index[f] for f in row if f in index) for row in rows]
+        self.indptr = np.cumsum([0] + [len(c) for c in cols])
+        self.indices = np.fromiter((i for c in cols for i in c), dtype=np.int64, count=int(self.indptr[-1]))
+        self.row_of = np.repeat(np.arange(len(cols)), np.diff(self.indptr))
+        self.order = np.argsort(self.indices, kind="stable")
+        present, self.starts = np.unique(self.indices[self.order], return_index=True)
+        self.present = present
+        self.size = len(index)
+
+    def times(self, w):
+        return np.add.reduceat(w[self.indices], self.indptr[:-1], axis=0)
+
+    def transpose_times(self, g):
+        out = np.zeros((self.size, g.shape[1]), dtype=g.dtype)
+        out[self.present] = np.add.reduceat(g[self.row_of[self.order]], self.starts, axis=0)
+        return out
+
+
+def fit(rows, cases, vocabulary):
+    """Logistic regression per head with L2, full-batch Adam; deterministic for the same input."""
+    index = {f: i for i, f in enumerate(vocabulary)}
+    x = Matrix(rows, index)
+    labelled = [targets(c) for c in cases]
+    y = np.array([t[0] for t in labelled], dtype=np.float32)
+    mask = np.array([t[1] for t in labelled], dtype=np.float32)
+    positives = (y * mask).sum(axis=0)
+    negatives = ((1 - y) * mask).sum(axis=0)
+    balance = np.where(y > 0, (negatives + positives) / (2 * np.maximum(positives, 1)),
+                       (negatives + positives) / (2 * np.maximum(negatives, 1)))
+    weight = (mask * balance / np.maximum(mask.sum(axis=0), 1)).astype(np.float32)
+    w = np.zeros((len(vocabulary), len(HEADS)), dtype=np.float32)
+    m = np.zeros_like(w)
+    v = np.zeros_like(w)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, STEPS + 1):
+        z = x.times(w)
+        p = 1.0 / (1.0 + np.exp(-z))
+        grad = x.transpose_times((p - y) * weight) + L2 * w
+        m = beta1 * m + (1 - beta1) * grad
+        v = beta2 * v + (1 - beta2) * grad * grad
+        rate = LEARNING_RATE * (1 - beta2 ** step) ** 0.5 / (1 - beta1 ** step)
+        w -= rate * m / (np.sqrt(v) + eps)
+    return w
+
+
+def build_vocabulary(rows):
+    counts = {}
+    for row in rows:
+        for f in row:
+            counts[f] = counts.get(f, 0) + 1
+    return sorted(f for f, n in counts.items() if n >= MIN_COUNT or f == "bias")
+
+
+def _fold(case):
+    return int(hashlib.sha256(case["text"].encode()).hexdigest(), 16) % FOLDS
+
+
+def out_of_fold(rows, cases):
+    """Head probabilities for every case from a model trained without its fold."""
+    probabilities = np.zeros((len(cases), len(HEADS)))
+    folds = [_fold(c) for c in cases]
+    for k in range(FOLDS):
+        train = [i for i, f in enumerate(folds) if f != k]
+        test = [i for i, f in enumerate(folds) if f == k]
+        vocabulary = build_vocabulary([rows[i] for i in train])
+        w = fit([rows[i] for i in train], [cases[i] for i in train], vocabulary)
+        model = Classifier(vocabulary, w, {})
+        for i in test:
+            probabilities[i] = 1.0 / (1.0 + np.exp(-model.scores(rows[i])))
+    return probabilities
+
+
+def choose_thresholds(cases, probabilities, rules):
+    """Escalate: the lowest threshold at which the model adds at most MODEL_FPR_BUDGET to the rules'
+    out-of-fold false-positive rate; high and critical: the best F1 among messages that escalate."""
+    negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
+    positives = [i for i, c in enumerate(cases) if c["escalate"]]
+    column = HEADS.index("escalate")
+    allowed = sum(rules[i].escalate for i in negatives) / len(negatives) + MODEL_FPR_BUDGET
+    chosen = 0.99
+    for t in np.arange(0.99, 0.05, -0.01):
+        false_alarms = sum(1 for i in negatives if rules[i].escalate or probabilities[i, column] >= t)
+        if false_alarms / len(negatives) > allowed:
+            break
+        chosen = float(round(t, 2))
+
+    def best_f1(column, wanted, rows):
+        best, best_t = -1.0, 0.5
+        for t in np.arange(0.1, 0.95, 0.05):
+            tp = sum(1 for i in rows if probabilities[i, column] >= t and wanted(i))
+            fp = sum(1 for i in rows if probabilities[i, column] >= t and not wanted(i))
+            fn = sum(1 for i in rows if probabilities[i, column] < t and wanted(i))
+            f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+            if f1 > best:
+                best, best_t = f1, float(round(t, 2))
+        return best_t
+
+    high = best_f1(HEADS.index("high"), lambda i: RANK[cases[i]["severity"]] >= RANK["high"], positives)
+    critical = best_f1(HEADS.index("critical"), lambda i: cases[i]["severity"] == "critical", positives)
+    return {"escalate": chosen, "high": high, "critical": critical, "category": 0.5}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bot.safeguarding.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check the saved model matches the corpus")
+    args = parser.parse_args(argv)
+    from .detector import Detector
+
+    detector = Detector(classifier=None)
+    cases, rows, dropped = corpus_rows(detector)
+    current = corpus_hash(cases, rows)
+    if args.check:
+        saved = Classifier.load()
+        if saved is None or saved.corpus_hash != current:
+            print("data/classifier.json does not match the corpus: run python -m bot.safeguarding.train")
+            return 1
+        print("classifier up to date")
+        return 0
+    print(f"training cases: {len(cases)} ({sum(c['escalate'] for c in cases)} escalate); "
+          f"left out because they are in a measured set: {dropped}")
+    rules = [detector.assess(c["text"], c.get("history")) for c in cases]
+    probabilities = out_of_fold(rows, cases)
+    thresholds = choose_thresholds(cases, probabilities, rules)
+    print("thresholds (cross-validated):", thresholds)
+    report_cross_validation(cases, probabilities, rules, thresholds)
+    vocabulary = build_vocabulary(rows)
+    w = fit(rows, cases, vocabulary)
+    keep = [i for i, f in enumerate(vocabulary) if f == "bias" or np.abs(w[i]).max() >= PRUNE_BELOW]
+    save(MODEL_FILE, [vocabulary[i] for i in keep], w[keep], thresholds, current)
+    print(f"wrote {MODEL_FILE.relative_to(HERE.parents[1])}: {len(keep)} features x {len(HEADS)} heads")
+    return 0
+
+
+def report_cross_validation(cases, probabilities, rules, thresholds):
+    """Print recall and false-positive rate of rules alone and rules with the model, out of fold."""
+    model = Classifier(["bias"], np.zeros((1, len(HEADS))), thresholds)
+    column = HEADS.index("escalate")
+    positives = [i for i, c in enumerate(cases) if c["escalate"]]
+    negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
+    critical = [i for i, c in enumerate(cases) if c["severity"] == "critical"]
+    fired = [probabilities[i, column] >= model.thresholds["escalate"] for i in range(len(cases))]
+
+    def line(name, escalated):
+        recall = sum(escalated[i] for i in positives) / len(positives)
+        fpr = sum(escalated[i] for i in negatives) / len(negatives)
+        crit = sum(escalated[i] for i in critical) / max(len(critical), 1)
+        print(f"  {name:16} recall {recall:.3f}  critical escalated {crit:.3f}  false-positive rate {fpr:.3f}")
+
+    print(f"out-of-fold ({FOLDS} folds, {len(positives)} escalate, {len(negatives)} not):")
+    line("rules", [r.escalate for r in rules])
+    line("model", fired)
+    line("rules or model", [r.escalate or f for r, f in zip(rules, fired)])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The learned classifier beside the rules: trained on the corpus as it is, and only ever adds pages."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.safeguarding import train
+from bot.safeguarding.classifier import CATEGORIES, Classifier
+from bot.safeguarding.detector import Detector, get_detector
+from bot.safeguarding.evaluate import load_cases
+
+HERE = Path(__file__).resolve().parent
+RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return Detector(classifier=None)
+
+
+def test_saved_model_was_trained_on_this_corpus_and_these_features(capsys):
+    assert train.main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_corpus_labels_follow_the_readme():
+    for path in sorted(train.CORPUS.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            case = json.loads(line)
+            where = f"{path.name}:{number}"
+            assert set(case) <= {"text", "history", "escalate", "severity", "categories"}, where
+            assert case["escalate"] == (case["severity"] in ("medium", "high", "critical")), where
+            assert set(case["categories"]) <= set(CATEGORIES), where
+            assert case["categories"] or case["severity"] == "none", where
+            assert len(case.get("history") or []) <= 3, where
+
+
+def test_no_measured_message_is_trained_on():
+    trained = {c["text"].strip().lower() for c in train.load_cases()[0]}
+    for name in train.MEASURED_SETS:
+        if (HERE / name).exists():
+            assert not trained & {c["text"].strip().lower() for c in load_cases(HERE / name)}, name
+
+
+def test_the_model_only_adds_pages_and_never_lowers_a_severity(rules_only):
+    detector = get_detector()
+    assert detector.classifier is not None
+    for case in load_cases(HERE / "eval.jsonl"):
+        alone = rules_only.assess(case["text"], case.get("history"))
+        both = detector.assess(case["text"], case.get("history"))
+        assert RANK[both.severity] >= RANK[alone.severity], case["text"]
+        assert both.escalate >= alone.escalate, case["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "i keep a bag packed for when i go to his. hes 26 but proper kind to me",
+    "they said if i dont do one more drop my little brother gets it",
+    "i havent slept in a bed for a week, just buses and stairwells",
+    "staff put me on the floor and sat on me till i couldnt breathe",
+    "he said he will send the video to my school unless i send more",
+    "thinking of just walking into the sea tonight",
+    "every time i eat i go and get rid of it after",
+])
+def test_wording_no_rule_was_written_for_still_reaches_a_human(rules_only, text):
+    assert not rules_only.assess(text).escalate
+    assessment = get_detector().assess(text)
+    assert assessment.escalate and assessment.severity in ("medium", "high", "critical")
+    assert assessment.categories
+    assert all(0 <= e.start < e.end <= len(text) and text[e.start:e.end] == e.text for e in assessment.evidence)
+
+
+@pytest.mark.parametrize("text", [
+    "this homework is killing me",
+    "my mum will kill me lol",
+    "dying of boredom in maths rn",
+    "my carer took my phone off me till the weekend",
+    "can i see my brother at contact this weekend",
+])
+def test_ordinary_messages_stay_quiet(text):
+    assert not get_detector().assess(text).escalate
+
+
+def test_a_missing_model_file_leaves_the_rules_working(tmp_path):
+    assert Classifier.load(tmp_path / "absent.json") is None
