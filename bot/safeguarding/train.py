@@ -231,12 +231,11 @@ def main(argv=None):
 
 def report_cross_validation(cases, probabilities, rules, thresholds):
     """Print recall and false-positive rate of rules alone and rules with the model, out of fold."""
-    model = Classifier(["bias"], np.zeros((1, len(HEADS))), thresholds)
     column = HEADS.index("escalate")
     positives = [i for i, c in enumerate(cases) if c["escalate"]]
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     critical = [i for i, c in enumerate(cases) if c["severity"] == "critical"]
-    fired = [probabilities[i, column] >= model.thresholds["escalate"] for i in range(len(cases))]
+    fired = [probabilities[i, column] >= thresholds["escalate"] for i in range(len(cases))]
 
     def line(name, escalated):
         recall = sum(escalated[i] for i in positives) / len(positives)
