@@ -10,12 +10,14 @@ in the engine and the service environments.
 
 import base64
 import json
+import logging
 from dataclasses import dataclass
 
 import numpy as np
 
 from .lexicon import DATA_DIR
 
+log = logging.getLogger(__name__)
 MODEL_FILE = DATA_DIR / "classifier.json"
 CATEGORIES = ("suicide", "self_harm", "sexual_abuse", "sexual_exploitation", "criminal_exploitation", "trafficking",
               "physical_abuse", "domestic_abuse", "neglect", "immediate_danger", "missing", "substance",
@@ -24,13 +26,21 @@ HEADS = ("escalate", "high", "critical") + CATEGORIES
 CHAR_SIZES = (3, 4, 5)
 
 
+FUNCTION_CLASSES = ("SELF", "OBJ", "SUBJ", "HE", "HIM", "HIS", "MY", "IS", "BE", "HAVE", "WILL", "ADV")
+FUNCTION_WORDS = {"it", "its", "the", "a", "an", "to", "and", "of", "in", "on", "at", "for", "with", "that", "this",
+                  "do", "does", "did", "not", "but", "or", "if", "when", "what", "there", "then", "me", "you", "i am",
+                  "go", "one", "every", "after", "till", "gon", "na"}
+
+
 def _context_words():
     with open(DATA_DIR / "classes.json", encoding="utf-8") as handle:
-        context = json.load(handle)["context"]
-    return frozenset(context["negators"]), frozenset(context["clause_breaks"])
+        data = json.load(handle)
+    function = set(FUNCTION_WORDS).union(*(data["classes"][name] for name in FUNCTION_CLASSES))
+    context = data["context"]
+    return frozenset(context["negators"]), frozenset(context["clause_breaks"]), frozenset(function)
 
 
-NEGATORS, CLAUSE_BREAKS = _context_words()
+NEGATORS, CLAUSE_BREAKS, EVIDENCE_STOP_WORDS = _context_words()
 NEGATION_REACH = 4
 
 
@@ -107,11 +117,14 @@ class Classifier:
 
     @classmethod
     def load(cls, path=MODEL_FILE):
-        """Read data/classifier.json, or None when it does not exist."""
+        """Read data/classifier.json, or None (logged) when it does not exist."""
         if not path.exists():
+            log.warning("no safeguarding classifier at %s: the rules alone decide", path)
             return None
         with open(path, encoding="utf-8") as handle:
             saved = json.load(handle)
+        if tuple(saved.get("heads", ())) != HEADS:
+            raise ValueError(f"{path} was trained for other heads; retrain: python -m bot.safeguarding.train")
         shape = (len(saved["vocabulary"]), len(HEADS))
         weights = np.frombuffer(base64.b64decode(saved["weights"]), dtype="<f4").reshape(shape)
         return cls(saved["vocabulary"], weights, saved["thresholds"], saved.get("corpus_hash", ""))
@@ -142,13 +155,16 @@ class Classifier:
         return Prediction(probabilities, True, severity, categories, self._evidence(current))
 
     def _evidence(self, current):
-        """The words of the message that pushed hardest towards escalating (at most three)."""
+        """The content words that pushed hardest towards escalating (at most three): each word's own weight
+        plus the weights of the letter n-grams inside it."""
         column = HEADS.index("escalate")
         weighted = []
-        for word in set(_words(current)):
-            i = self._word_index.get(word)
-            if i is not None and self.weights[i, column] > 0.2:
-                weighted.append((-self.weights[i, column], word))
+        for word in set(_words(current)) - EVIDENCE_STOP_WORDS:
+            padded = " " + word + " "
+            names = ["w|" + word] + ["c|" + padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+            contribution = sum(self.weights[self.index[f], column] for f in names if f in self.index)
+            if contribution > 0:
+                weighted.append((-contribution, word))
         return tuple(word for _, word in sorted(weighted)[:3])
 
 

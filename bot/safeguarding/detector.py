@@ -154,23 +154,27 @@ class Detector:
 
     def _decide(self, prediction, a, messages, current, severity, categories, evidence):
         """Page when the rules or the model say so; the model also raises the severity, never lowers it.
-        Categories come from the rules when they page (they name what matched), else from the model."""
+        Categories come from the rules when they page (they name what matched), with the model's added when
+        it raised the severity (they say why), else from the model."""
         rules_escalate = RANK[severity] >= RANK[ESCALATE_FROM]
         if not prediction.escalate:
             return Assessment(rules_escalate, severity, categories, evidence)
         if not rules_escalate:
             severity, categories = "medium", list(prediction.categories)
+        elif RANK[prediction.severity] > RANK[severity]:
+            categories = sorted(set(categories) | set(prediction.categories))
         severity = max(severity, prediction.severity, key=RANK.get)
-        evidence = self._model_evidence(prediction, a, messages, current, evidence)
+        category = next((c for c in prediction.categories if c in categories), categories[0])
+        evidence = self._model_evidence(prediction.evidence_words, category, a, messages, current, evidence)
         return Assessment(True, severity, categories, evidence)
 
-    def _model_evidence(self, prediction, a, messages, current, evidence):
+    def _model_evidence(self, words, category, a, messages, current, evidence):
         """Add the words that pushed the model hardest towards paging, as evidence in the current message."""
         found = set(evidence)
         for token, m in enumerate(a["token_message"]):
-            if m == current and a["norms"][token] in prediction.evidence_words:
+            if m == current and a["norms"][token] in words:
                 start, end = _local_span(a, m, token, token + 1)
-                found.add(Evidence(prediction.categories[0], messages[m][start:end], start, end, 0))
+                found.add(Evidence(category, messages[m][start:end], start, end, 0))
         return sorted(found, key=lambda e: (e.message, e.start, e.end, e.category))
 
     def _evidence(self, signals, messages, a, current):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.safeguarding import train
-from bot.safeguarding.classifier import CATEGORIES, Classifier
+from bot.safeguarding.classifier import CATEGORIES, MODEL_FILE, Classifier
 from bot.safeguarding.detector import Detector, get_detector
 from bot.safeguarding.evaluate import load_cases
 
@@ -66,7 +66,9 @@ def test_wording_no_rule_was_written_for_still_reaches_a_human(rules_only, text)
     assessment = get_detector().assess(text)
     assert assessment.escalate and assessment.severity in ("medium", "high", "critical")
     assert assessment.categories
+    assert assessment.evidence
     assert all(0 <= e.start < e.end <= len(text) and text[e.start:e.end] == e.text for e in assessment.evidence)
+    assert {e.category for e in assessment.evidence} <= set(assessment.categories)
 
 
 @pytest.mark.parametrize("text", [
@@ -80,5 +82,16 @@ def test_ordinary_messages_stay_quiet(text):
     assert not get_detector().assess(text).escalate
 
 
-def test_a_missing_model_file_leaves_the_rules_working(tmp_path):
-    assert Classifier.load(tmp_path / "absent.json") is None
+def test_a_missing_model_file_leaves_the_rules_working(tmp_path, caplog):
+    missing = Classifier.load(tmp_path / "absent.json")
+    assert missing is None and "rules alone" in caplog.text
+    assessment = Detector(classifier=missing).assess("i want to kill myself")
+    assert assessment.escalate and assessment.severity in ("high", "critical")
+
+
+def test_a_model_saved_for_other_heads_is_refused(tmp_path):
+    saved = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    saved["heads"] = saved["heads"][::-1]
+    (tmp_path / "classifier.json").write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(ValueError, match="other heads"):
+        Classifier.load(tmp_path / "classifier.json")
