@@ -113,7 +113,6 @@ class Classifier:
         self.weights = np.asarray(weights, dtype=np.float64)
         self.thresholds = dict(thresholds)
         self.corpus_hash = corpus_hash
-        self._word_index = {f[2:]: i for f, i in self.index.items() if f.startswith("w|")}
 
     @classmethod
     def load(cls, path=MODEL_FILE):

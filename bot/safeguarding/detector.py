@@ -125,14 +125,15 @@ class Detector:
         evidence = self._evidence(signals, messages, a, current)
         if self.classifier is None:
             return Assessment(RANK[severity] >= RANK[ESCALATE_FROM], severity, categories, evidence)
-        feats = self._model_features(a, len(messages), severity, categories, signals)
-        prediction = self.classifier.predict(feats, self._norms_by_message(a, len(messages))[current])
+        per_message = self._norms_by_message(a, len(messages))
+        prediction = self.classifier.predict(self._model_features(per_message, severity, categories, signals),
+                                             per_message[current])
         return self._decide(prediction, a, messages, current, severity, categories, evidence)
 
     def model_features(self, text, history=None):
         """The classifier's features for a message: its words, its history's words and the rules' verdict."""
         messages, a, verdict = self._apply_rules(text, history)
-        return self._model_features(a, len(messages), *verdict)
+        return self._model_features(self._norms_by_message(a, len(messages)), *verdict)
 
     def _apply_rules(self, text, history):
         history = [h for h in (history or []) if isinstance(h, str)][-HISTORY_WINDOW:]
@@ -141,8 +142,8 @@ class Detector:
         verdict = self.scorer.score(a["matches"], a["norms"], a["token_message"], len(messages) - 1)
         return messages, a, verdict
 
-    def _model_features(self, a, count, severity, categories, signals):
-        per_message = self._norms_by_message(a, count)
+    @staticmethod
+    def _model_features(per_message, severity, categories, signals):
         return features(per_message[-1], per_message[:-1], rule_features(severity, categories, signals))
 
     @staticmethod

@@ -21,14 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from .classifier import CATEGORIES, HEADS, MODEL_FILE, Classifier, save
-from .lexicon import SEVERITIES
+from .evaluate import load_cases as read_cases
+from .scoring import RANK
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parents[1] / "tests" / "safeguarding"
 CORPUS = HERE / "corpus"
 TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl")
 MEASURED_SETS = ("eval.jsonl", "blind3.jsonl")
-RANK = {name: i for i, name in enumerate(SEVERITIES)}
 MODEL_FPR_BUDGET = 0.025
 FOLDS = 5
 MIN_COUNT = 2
@@ -41,11 +41,6 @@ PRUNE_BELOW = 0.01
 def training_files():
     """The corpus files and the spent test sets, in a fixed order."""
     return sorted(CORPUS.glob("*.jsonl")) + [TESTS / name for name in TRAINING_SETS if (TESTS / name).exists()]
-
-
-def _read(path):
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def corpus_hash(cases, rows):
@@ -67,10 +62,11 @@ def corpus_rows(detector):
 
 def load_cases():
     """Training cases, without duplicates and without any text of the measured sets."""
-    held = {c["text"].strip().lower() for name in MEASURED_SETS if (TESTS / name).exists() for c in _read(TESTS / name)}
+    measured = [TESTS / name for name in MEASURED_SETS if (TESTS / name).exists()]
+    held = {c["text"].strip().lower() for path in measured for c in read_cases(path)}
     cases, seen, dropped = [], set(), 0
     for path in training_files():
-        for case in _read(path):
+        for case in read_cases(path):
             key = (case["text"].strip().lower(), tuple(h.strip().lower() for h in case.get("history") or ()))
             if key[0] in held:
                 dropped += 1

@@ -9,9 +9,9 @@ from bot.safeguarding import train
 from bot.safeguarding.classifier import CATEGORIES, MODEL_FILE, Classifier
 from bot.safeguarding.detector import Detector, get_detector
 from bot.safeguarding.evaluate import load_cases
+from bot.safeguarding.scoring import RANK
 
 HERE = Path(__file__).resolve().parent
-RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 @pytest.fixture(scope="module")
