@@ -83,8 +83,7 @@ def features(current, history=(), rules=()):
     out.update("b|" + a + " " + b for a, b in zip(words, words[1:]))
     out.update("n|" + w for w in _negated(current))
     text = " " + " ".join(words) + " "
-    for n in CHAR_SIZES:
-        out.update("c|" + text[i:i + n] for i in range(len(text) - n + 1))
+    out.update(["c|" + text[i:i + n] for n in CHAR_SIZES for i in range(len(text) - n + 1)])
     for norms in history:
         out.update("h|" + w for w in _words(norms))
     return out
@@ -130,7 +129,8 @@ class Classifier:
 
     def scores(self, feats):
         """Raw head scores (log-odds) for a set of feature strings."""
-        rows = sorted(self.index[f] for f in feats if f in self.index)
+        rows = [i for i in map(self.index.get, feats) if i is not None]
+        rows.sort()  # a fixed order of summing, so every environment gets the same float
         if not rows:
             return np.zeros(len(HEADS))
         return self.weights[rows].sum(axis=0)
