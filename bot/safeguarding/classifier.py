@@ -42,6 +42,7 @@ def _context_words():
 
 NEGATORS, CLAUSE_BREAKS, EVIDENCE_STOP_WORDS = _context_words()
 NEGATION_REACH = 4
+WORD_CACHE_SIZE = 50_000
 
 
 def _negated(norms):
@@ -97,7 +98,6 @@ class Prediction:
     escalate: bool
     severity: str
     categories: tuple
-    evidence_words: tuple
 
 
 def _sigmoid(z):
@@ -111,7 +111,11 @@ class Classifier:
         self.index = {feature: i for i, feature in enumerate(vocabulary)}
         self.weights = np.asarray(weights, dtype=np.float64)
         self.thresholds = dict(thresholds)
+        self.veto = self.thresholds.get("veto", 0.0)
+        self.sure_category = self.thresholds.get("sure_category", 1.0)
         self.corpus_hash = corpus_hash
+        self._escalate_weights = self.weights[:, HEADS.index("escalate")].tolist()
+        self._word_push = {}
 
     @classmethod
     def load(cls, path=MODEL_FILE):
@@ -135,14 +139,14 @@ class Classifier:
             return np.zeros(len(HEADS))
         return self.weights[rows].sum(axis=0)
 
-    def predict(self, feats, current):
-        """Probabilities and the thresholded decision for a message's features (current: its norms)."""
+    def predict(self, feats):
+        """Probabilities and the thresholded decision for a message's features."""
         p = _sigmoid(self.scores(feats))
-        probabilities = {head: float(p[i]) for i, head in enumerate(HEADS)}
+        probabilities = dict(zip(HEADS, p.tolist()))
         t = self.thresholds
         escalate = probabilities["escalate"] >= t["escalate"]
         if not escalate:
-            return Prediction(probabilities, False, "none", (), ())
+            return Prediction(probabilities, False, "none", ())
         if probabilities["critical"] >= t["critical"]:
             severity = "critical"
         elif probabilities["high"] >= t["high"]:
@@ -151,20 +155,29 @@ class Classifier:
             severity = "medium"
         ranked = sorted(CATEGORIES, key=lambda c: -probabilities[c])
         categories = tuple(c for c in ranked if probabilities[c] >= t["category"]) or (ranked[0],)
-        return Prediction(probabilities, True, severity, categories, self._evidence(current))
+        return Prediction(probabilities, True, severity, categories)
 
-    def _evidence(self, current):
+    def evidence_words(self, current):
         """The content words that pushed hardest towards escalating (at most three): each word's own weight
         plus the weights of the letter n-grams inside it."""
-        column = HEADS.index("escalate")
         weighted = []
         for word in set(_words(current)) - EVIDENCE_STOP_WORDS:
-            padded = " " + word + " "
-            names = ["w|" + word] + ["c|" + padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
-            contribution = sum(self.weights[self.index[f], column] for f in names if f in self.index)
+            contribution = self._push(word)
             if contribution > 0:
                 weighted.append((-contribution, word))
         return tuple(word for _, word in sorted(weighted)[:3])
+
+    def _push(self, word):
+        """How far a word and its letter n-grams push towards escalating (remembered for the next message)."""
+        push = self._word_push.get(word)
+        if push is None:
+            padded = " " + word + " "
+            names = ["w|" + word] + ["c|" + padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+            rows = sorted(i for i in map(self.index.get, names) if i is not None)
+            push = sum(self._escalate_weights[i] for i in rows)
+            if len(self._word_push) < WORD_CACHE_SIZE:
+                self._word_push[word] = push
+        return push
 
 
 def save(path, vocabulary, weights, thresholds, corpus_hash):

@@ -5,7 +5,7 @@ import re
 import threading
 
 from .assessment import Assessment, Evidence
-from .classifier import Classifier, features, rule_features
+from .classifier import CATEGORIES, Classifier, features, rule_features
 from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
@@ -14,6 +14,7 @@ from .scoring import RANK, Scorer
 
 HISTORY_WINDOW = 3
 ESCALATE_FROM = "medium"
+VETOABLE = ("medium", "high")  # rules' verdicts the model may clear; never a critical one
 _SPACES = re.compile(r"\s+")
 
 
@@ -126,9 +127,8 @@ class Detector:
         if self.classifier is None:
             return Assessment(RANK[severity] >= RANK[ESCALATE_FROM], severity, categories, evidence)
         per_message = self._norms_by_message(a, len(messages))
-        prediction = self.classifier.predict(self._model_features(per_message, severity, categories, signals),
-                                             per_message[current])
-        return self._decide(prediction, a, messages, current, severity, categories, evidence)
+        prediction = self.classifier.predict(self._model_features(per_message, severity, categories, signals))
+        return self._decide(prediction, per_message[current], a, messages, severity, categories, evidence)
 
     def model_features(self, text, history=None):
         """The classifier's features for a message: its words, its history's words and the rules' verdict."""
@@ -153,24 +153,34 @@ class Detector:
             per_message[m].append(norm)
         return per_message
 
-    def _decide(self, prediction, a, messages, current, severity, categories, evidence):
-        """Page when the rules or the model say so; the model also raises the severity, never lowers it.
-        Categories come from the rules when they page (they name what matched), with the model's added when
-        it raised the severity (they say why), else from the model."""
+    def _decide(self, prediction, norms, a, messages, severity, categories, evidence):
+        """Page when the rules or the model say so; the model also raises the severity. It lowers one only
+        from medium or high to low, when it is surer than it ever was of a real disclosure out of fold that
+        nothing is wrong (below its veto threshold: a lesson, a joke, harm long over). Categories come from
+        the rules when they page (they name what matched), plus the model's when it raised the severity (they
+        say why) or is sure of them; from the model alone when only it pages."""
+        model = self.classifier
+        p = prediction.probabilities
+        if severity in VETOABLE and p["escalate"] < model.veto:
+            return Assessment(False, "low", categories, evidence)
         rules_escalate = RANK[severity] >= RANK[ESCALATE_FROM]
-        if not prediction.escalate:
-            return Assessment(rules_escalate, severity, categories, evidence)
+        if not (rules_escalate or prediction.escalate):
+            return Assessment(False, severity, categories, evidence)
         if not rules_escalate:
             severity, categories = "medium", list(prediction.categories)
         elif RANK[prediction.severity] > RANK[severity]:
             categories = sorted(set(categories) | set(prediction.categories))
+        added = [c for c in CATEGORIES if p[c] >= model.sure_category and c not in categories]
+        categories = sorted(set(categories) | set(added))
         severity = max(severity, prediction.severity, key=RANK.get)
-        category = next((c for c in prediction.categories if c in categories), categories[0])
-        evidence = self._model_evidence(prediction.evidence_words, category, a, messages, current, evidence)
+        if prediction.escalate or added:
+            category = next((c for c in prediction.categories + tuple(added) if c in categories), categories[0])
+            evidence = self._model_evidence(model.evidence_words(norms), category, a, messages, evidence)
         return Assessment(True, severity, categories, evidence)
 
-    def _model_evidence(self, words, category, a, messages, current, evidence):
+    def _model_evidence(self, words, category, a, messages, evidence):
         """Add the words that pushed the model hardest towards paging, as evidence in the current message."""
+        current = len(messages) - 1
         found = set(evidence)
         for token, m in enumerate(a["token_message"]):
             if m == current and a["norms"][token] in words:

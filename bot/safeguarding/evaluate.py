@@ -1,11 +1,11 @@
-"""Score the detector on a labelled JSONL set: python -m bot.safeguarding.evaluate [path] [--quiet]."""
+"""Score the detector on a labelled JSONL set: python -m bot.safeguarding.evaluate [path] [--quiet] [--rules-only]."""
 
 import argparse
 import json
 import sys
 from pathlib import Path
 
-from .detector import get_detector
+from .detector import Detector, get_detector
 
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "safeguarding" / "eval.jsonl"
 RANKS = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -100,8 +100,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bot.safeguarding.evaluate", description=__doc__)
     parser.add_argument("path", nargs="?", default=str(DEFAULT_SET))
     parser.add_argument("--quiet", action="store_true", help="figures only, no confusion list")
+    parser.add_argument("--rules-only", action="store_true", help="the rules without the classifier, to compare")
     args = parser.parse_args(argv)
-    figures, mistakes = evaluate(load_cases(args.path))
+    figures, mistakes = evaluate(load_cases(args.path), Detector(classifier=None) if args.rules_only else None)
     report(figures, mistakes, details=not args.quiet)
     return 0
 

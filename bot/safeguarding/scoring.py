@@ -15,6 +15,8 @@ Tags on rule sections that change the outcome:
                        to my old placement", "won't let me leave" said of carers, "doesn't pay me till friday")
   needcat=c1,c2        dropped unless another live signal in the window has one of these categories
                        ("doing it tonight" after "i've got the tablets")
+  (the past)           capped at medium with a _historic cue and no _present one; at low when also _resolved
+                       ("stopped", "i'm ok now"), unless someone harmed them (abuse is worth telling whenever)
   up=_a,_b:severity    raised to severity when one of these cues is in the same message (not when negated
                        or joking): "won't let me leave" + "i'm in his flat" is critical
 Context cues (sections named _something) never add a category themselves.
@@ -27,6 +29,7 @@ from .lexicon import SEVERITIES
 RANK = {name: i for i, name in enumerate(SEVERITIES)}
 ABUSE = {"physical_abuse", "sexual_abuse", "domestic_abuse", "criminal_exploitation", "sexual_exploitation",
          "trafficking"}
+TOLD_WHENEVER = ABUSE | {"fgm_forced_marriage", "radicalisation"}  # past harm by someone: told now is medium
 CONTRIBUTING_CUES = {"_money", "_sexual", "_older", "_child", "_time", "_fear", "_secret", "_gift"}
 DOSE_WORDS = {"all", "whole", "entire", "packet", "packets", "box", "boxes", "bottle", "bottles", "loads", "lots",
               "handful", "too", "many", "pack", "tub", "tubs", "sheet", "sheets", "strips", "strip", "prescription", "load", "bunch", "much"}
@@ -215,7 +218,10 @@ class Scorer:
             signal.cap(floor, "joking")
             signal.notes.append("joking")
         if cue_near(signal, "_historic") and not cue_near(signal, "_present"):
-            signal.cap("medium", "in the past")
+            if cue_near(signal, "_resolved") and not set(signal.categories) & TOLD_WHENEVER:
+                signal.cap("low", "in the past and over")
+            else:
+                signal.cap("medium", "in the past")
 
     def _combine(self, live, cue_spans, window_cues, norms):
         """Raise severities where signals and cues together mean more; return any new signals."""

@@ -9,7 +9,9 @@ measure on (eval.jsonl and the sealed blind sets) are left out, so those figures
 are chosen on out-of-fold predictions combined with the rules, so they reflect messages the model did
 not see: the model pages in addition to the rules, and its escalate threshold is the lowest that adds at
 most MODEL_FPR_BUDGET to the rules' false-positive rate on the corpus (whose negatives are nearly all
-hard ones: hyperbole, jokes, lookalikes).
+hard ones: hyperbole, jokes, lookalikes). The model may also clear a rules' medium or high page when it
+is surer than it ever was of a real disclosure out of fold (choose_veto), and the false alarms that saves
+are spent on recall.
 """
 
 import argparse
@@ -21,15 +23,17 @@ from pathlib import Path
 import numpy as np
 
 from .classifier import CATEGORIES, HEADS, MODEL_FILE, Classifier, save
+from .detector import VETOABLE, Detector
 from .evaluate import load_cases as read_cases
 from .scoring import RANK
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parents[1] / "tests" / "safeguarding"
 CORPUS = HERE / "corpus"
-TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl")
-MEASURED_SETS = ("eval.jsonl", "blind3.jsonl")
+TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl", "blind3.jsonl")
+MEASURED_SETS = ("eval.jsonl", "blind4.jsonl")
 MODEL_FPR_BUDGET = 0.025
+SURE_CATEGORY = 0.8  # a category the model is this sure of joins a page's categories
 FOLDS = 5
 MIN_COUNT = 2
 L2 = 1e-3
@@ -50,7 +54,7 @@ def corpus_hash(cases, rows):
     for case, row in zip(cases, rows):
         labels = [case["escalate"], case["severity"], sorted(case["categories"])]
         digest.update(json.dumps([labels, sorted(row)], ensure_ascii=False).encode())
-    digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET]).encode())
+    digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET, SURE_CATEGORY]).encode())
     return digest.hexdigest()
 
 
@@ -60,15 +64,20 @@ def corpus_rows(detector):
     return cases, [detector.model_features(c["text"], c.get("history")) for c in cases], dropped
 
 
+def text_key(text):
+    """A text's letters and digits, lower-cased: near-twins that differ in punctuation or emoji match."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
 def load_cases():
     """Training cases, without duplicates and without any text of the measured sets."""
     measured = [TESTS / name for name in MEASURED_SETS if (TESTS / name).exists()]
-    held = {c["text"].strip().lower() for path in measured for c in read_cases(path)}
+    held = {text_key(c["text"]) for path in measured for c in read_cases(path)}
     cases, seen, dropped = [], set(), 0
     for path in training_files():
         for case in read_cases(path):
             key = (case["text"].strip().lower(), tuple(h.strip().lower() for h in case.get("history") or ()))
-            if key[0] in held:
+            if text_key(case["text"]) in held:
                 dropped += 1
                 continue
             if key in seen:
@@ -164,16 +173,34 @@ def out_of_fold(rows, cases):
     return probabilities
 
 
+def choose_veto(cases, probabilities, rules):
+    """The model may clear a rules' medium or high page below this escalate probability: the lowest it
+    gave, out of fold, to any message that should escalate and that the rules paged at those levels."""
+    column = HEADS.index("escalate")
+    scores = [probabilities[i, column] for i, c in enumerate(cases) if c["escalate"] and rules[i].severity in VETOABLE]
+    return float(np.floor(min(scores, default=0.0) * 100) / 100)
+
+
+def paged(rule, probability, thresholds):
+    """Whether the detector pages, given the rules' assessment and the model's escalate probability."""
+    if rule.severity in VETOABLE and probability < thresholds["veto"]:
+        return False
+    return rule.escalate or probability >= thresholds["escalate"]
+
+
 def choose_thresholds(cases, probabilities, rules):
-    """Escalate: the lowest threshold at which the model adds at most MODEL_FPR_BUDGET to the rules'
-    out-of-fold false-positive rate; high and critical: the best F1 among messages that escalate."""
+    """Veto: see choose_veto. Escalate: the lowest threshold at which the detector's out-of-fold
+    false-positive rate (its vetoes included) is at most MODEL_FPR_BUDGET above the rules' alone; the
+    vetoes' savings go to recall. High and critical: the best F1 among messages that escalate."""
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     positives = [i for i, c in enumerate(cases) if c["escalate"]]
     column = HEADS.index("escalate")
+    veto = choose_veto(cases, probabilities, rules)
     allowed = sum(rules[i].escalate for i in negatives) / len(negatives) + MODEL_FPR_BUDGET
     chosen = 0.99
     for t in np.arange(0.99, 0.05, -0.01):
-        false_alarms = sum(1 for i in negatives if rules[i].escalate or probabilities[i, column] >= t)
+        thresholds = {"veto": veto, "escalate": t}
+        false_alarms = sum(1 for i in negatives if paged(rules[i], probabilities[i, column], thresholds))
         if false_alarms / len(negatives) > allowed:
             break
         chosen = float(round(t, 2))
@@ -191,14 +218,14 @@ def choose_thresholds(cases, probabilities, rules):
 
     high = best_f1(HEADS.index("high"), lambda i: RANK[cases[i]["severity"]] >= RANK["high"], positives)
     critical = best_f1(HEADS.index("critical"), lambda i: cases[i]["severity"] == "critical", positives)
-    return {"escalate": chosen, "high": high, "critical": critical, "category": 0.5}
+    return {"escalate": chosen, "veto": veto, "high": high, "critical": critical, "category": 0.5,
+            "sure_category": SURE_CATEGORY}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bot.safeguarding.train", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the saved model matches the corpus")
     args = parser.parse_args(argv)
-    from .detector import Detector
 
     detector = Detector(classifier=None)
     cases, rows, dropped = corpus_rows(detector)
@@ -232,6 +259,7 @@ def report_cross_validation(cases, probabilities, rules, thresholds):
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     critical = [i for i, c in enumerate(cases) if c["severity"] == "critical"]
     fired = [probabilities[i, column] >= thresholds["escalate"] for i in range(len(cases))]
+    detector = [paged(r, probabilities[i, column], thresholds) for i, r in enumerate(rules)]
 
     def line(name, escalated):
         recall = sum(escalated[i] for i in positives) / len(positives)
@@ -243,6 +271,7 @@ def report_cross_validation(cases, probabilities, rules, thresholds):
     line("rules", [r.escalate for r in rules])
     line("model", fired)
     line("rules or model", [r.escalate or f for r, f in zip(rules, fired)])
+    line("with vetoes", detector)
 
 
 if __name__ == "__main__":

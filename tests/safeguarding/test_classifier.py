@@ -3,10 +3,11 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.safeguarding import train
-from bot.safeguarding.classifier import CATEGORIES, MODEL_FILE, Classifier
+from bot.safeguarding.classifier import CATEGORIES, HEADS, MODEL_FILE, Classifier
 from bot.safeguarding.detector import Detector, get_detector
 from bot.safeguarding.evaluate import load_cases
 from bot.safeguarding.scoring import RANK
@@ -36,20 +37,57 @@ def test_corpus_labels_follow_the_readme():
 
 
 def test_no_measured_message_is_trained_on():
-    trained = {c["text"].strip().lower() for c in train.load_cases()[0]}
+    trained = {train.text_key(c["text"]) for c in train.load_cases()[0]}
     for name in train.MEASURED_SETS:
-        if (HERE / name).exists():
-            assert not trained & {c["text"].strip().lower() for c in load_cases(HERE / name)}, name
+        assert (HERE / name).exists(), name
+        assert not trained & {train.text_key(c["text"]) for c in load_cases(HERE / name)}, name
 
 
-def test_the_model_only_adds_pages_and_never_lowers_a_severity(rules_only):
+def test_the_model_lowers_no_critical_page_and_others_only_to_a_gentle_check(rules_only):
     detector = get_detector()
-    assert detector.classifier is not None
+    assert detector.classifier is not None and 0 < detector.classifier.veto < 0.2
     for case in load_cases(HERE / "eval.jsonl"):
         alone = rules_only.assess(case["text"], case.get("history"))
         both = detector.assess(case["text"], case.get("history"))
-        assert RANK[both.severity] >= RANK[alone.severity], case["text"]
-        assert both.escalate >= alone.escalate, case["text"]
+        if RANK[both.severity] < RANK[alone.severity]:
+            assert alone.severity in ("medium", "high") and both.severity == "low", case["text"]
+            assert not both.escalate and both.categories == alone.categories, case["text"]
+        else:
+            assert both.escalate >= alone.escalate, case["text"]
+
+
+def _fixed_model(escalate, categories=(), word="hits"):
+    """A classifier that gives nearly every message the same probabilities (log-odds on its bias feature);
+    `word` leans a little towards escalating, so it is the model's evidence."""
+    row = np.full(len(HEADS), -20.0)
+    row[HEADS.index("escalate")] = escalate
+    for name in categories:
+        row[HEADS.index(name)] = 20.0
+    lean = np.zeros(len(HEADS))
+    lean[HEADS.index("escalate")] = 0.1
+    thresholds = {"escalate": 0.86, "veto": 0.05, "high": 0.5, "critical": 0.5, "category": 0.5, "sure_category": 0.8}
+    return Classifier(["bias", "w|" + word], [row, lean], thresholds)
+
+
+def test_a_sure_model_clears_a_medium_or_high_page_to_a_gentle_check_but_never_a_critical_one():
+    quiet = Detector(classifier=_fixed_model(escalate=-10.0))
+    for text in ("i want to die", "i dont want to go back to the placement"):
+        a = quiet.assess(text)
+        assert (a.escalate, a.severity) == (False, "low") and a.categories and a.evidence, text
+    a = quiet.assess("ive taken 30 paracetamol")
+    assert a.escalate and a.severity == "critical"
+    unsure = Detector(classifier=_fixed_model(escalate=-2.0))
+    assert unsure.assess("i want to die").escalate
+
+
+def test_categories_the_model_is_sure_of_join_a_page_with_their_evidence():
+    text = "my mums boyfriend hits me when hes drunk"
+    alone = Detector(classifier=None).assess(text)
+    assert alone.escalate and "substance" not in alone.categories
+    a = Detector(classifier=_fixed_model(escalate=0.0, categories=["substance"])).assess(text)
+    assert a.escalate and set(a.categories) == set(alone.categories) | {"substance"}
+    assert [e.text for e in a.evidence if e.category == "substance"] == ["hits"]
+    assert all(text[e.start:e.end] == e.text for e in a.evidence)
 
 
 @pytest.mark.parametrize("text", [

@@ -7,6 +7,7 @@ rules generalise beyond the wording of eval.jsonl and dev_holdout.jsonl. " || " 
 import pytest
 
 from bot.safeguarding import assess
+from bot.safeguarding.detector import Detector
 
 RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
@@ -195,7 +196,8 @@ def test_vague_plan_needs_a_suicide_signal():
 
 
 def test_restriction_needs_a_body_image_reason():
-    assert assess("i haven't eaten all day, been so busy").severity in ("none", "low")
+    rules = Detector(classifier=None)  # the rules' concept; the classifier pages the first (accepted, see the note)
+    assert rules.assess("i haven't eaten all day, been so busy").severity in ("none", "low")
     assert "eating_disorder" in assess("i haven't eaten all day so i can be skinny").categories
 
 
@@ -343,3 +345,43 @@ def test_round4_ordinary_readings_do_not_page(text):
 def test_height_question_needs_suicide_context():
     assert not assess("whats the tallest building in london").escalate
     assert assess("is the car park roof high enough", history=["i want to die"]).severity == "critical"
+
+
+PAST_AND_OVER = [
+    ("i used to cut but i stopped ages ago and im proud of myself", "self_harm"),
+    ("used to make myself sick after tea but i had help and im ok now", "eating_disorder"),
+    ("we read a poem about self harm in english, made me think. im fine tho", "self_harm"),
+]
+PAST_BUT_TOLD_NOW = [
+    ("my uncle used to touch me when i was little but i moved on", "sexual_abuse"),
+    ("i used to cut and i did it again last night", "self_harm"),
+]
+
+
+@pytest.mark.parametrize("text,category", PAST_AND_OVER)
+def test_harm_in_the_past_and_over_is_a_gentle_check(text, category):
+    a = assess(text)
+    assert (a.escalate, a.severity) == (False, "low") and category in a.categories
+
+
+@pytest.mark.parametrize("text,category", PAST_BUT_TOLD_NOW)
+def test_past_abuse_or_harm_happening_again_still_pages(text, category):
+    a = assess(text)
+    assert a.escalate and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", [
+    "got chased by my little brother round the park 😂",
+    "lowkey want to run away to a beach in spain forever ☀️",
+    "i wanna disappear after that presentation everyone saw me trip",
+    "my old man gave me a tenner for my birthday",
+    "my old bf keeps liking my pics, so awkward",
+])
+def test_lookalikes_of_danger_missing_and_older_men_do_not_page(text):
+    a = assess(text)
+    assert not a.escalate, (a.severity, a.categories)
+
+
+def test_an_old_man_with_money_is_still_exploitation():
+    a = assess("an old man keeps messaging me saying im pretty and sends me money")
+    assert a.escalate and "sexual_exploitation" in a.categories
