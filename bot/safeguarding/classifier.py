@@ -43,6 +43,13 @@ def _context_words():
 NEGATORS, CLAUSE_BREAKS, EVIDENCE_STOP_WORDS = _context_words()
 NEGATION_REACH = 4
 WORD_CACHE_SIZE = 50_000
+VETOABLE = ("medium", "high")  # rules' verdicts the model may clear; never a critical one
+
+
+def vetoed(severity, escalate_probability, veto):
+    """Whether the model clears the rules' page: a medium or high one, when the model's escalate probability
+    is below its veto threshold (lower than it gave any real disclosure in cross-validation)."""
+    return severity in VETOABLE and escalate_probability < veto
 
 
 def _negated(norms):

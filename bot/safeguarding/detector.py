@@ -5,7 +5,7 @@ import re
 import threading
 
 from .assessment import Assessment, Evidence
-from .classifier import CATEGORIES, Classifier, features, rule_features
+from .classifier import CATEGORIES, Classifier, features, rule_features, vetoed
 from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
@@ -14,7 +14,6 @@ from .scoring import RANK, Scorer
 
 HISTORY_WINDOW = 3
 ESCALATE_FROM = "medium"
-VETOABLE = ("medium", "high")  # rules' verdicts the model may clear; never a critical one
 _SPACES = re.compile(r"\s+")
 
 
@@ -161,7 +160,7 @@ class Detector:
         say why) or is sure of them; from the model alone when only it pages."""
         model = self.classifier
         p = prediction.probabilities
-        if severity in VETOABLE and p["escalate"] < model.veto:
+        if vetoed(severity, p["escalate"], model.veto):
             return Assessment(False, "low", categories, evidence)
         rules_escalate = RANK[severity] >= RANK[ESCALATE_FROM]
         if not (rules_escalate or prediction.escalate):

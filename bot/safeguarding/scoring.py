@@ -15,8 +15,10 @@ Tags on rule sections that change the outcome:
                        to my old placement", "won't let me leave" said of carers, "doesn't pay me till friday")
   needcat=c1,c2        dropped unless another live signal in the window has one of these categories
                        ("doing it tonight" after "i've got the tablets")
-  (the past)           capped at medium with a _historic cue and no _present one; at low when also _resolved
-                       ("stopped", "i'm ok now"), unless someone harmed them (abuse is worth telling whenever)
+  (the past)           capped at medium with a _historic cue and no _present one; at low when also _dealt_with
+                       (police, court, the social worker) or _resolved ("stopped", "i'm ok now"), unless, for
+                       _resolved, someone harmed them (abuse is worth telling whenever until services know)
+  (_misunderstood)     capped at low: "but it was just my neighbour", "not saying i do", "hypothetically"
   up=_a,_b:severity    raised to severity when one of these cues is in the same message (not when negated
                        or joking): "won't let me leave" + "i'm in his flat" is critical
 Context cues (sections named _something) never add a category themselves.
@@ -30,6 +32,7 @@ RANK = {name: i for i, name in enumerate(SEVERITIES)}
 ABUSE = {"physical_abuse", "sexual_abuse", "domestic_abuse", "criminal_exploitation", "sexual_exploitation",
          "trafficking"}
 TOLD_WHENEVER = ABUSE | {"fgm_forced_marriage", "radicalisation"}  # past harm by someone: told now is medium
+CAPPED = {"negated", "fiction or lesson", "a misunderstanding or a question", "in the past and over"}
 CONTRIBUTING_CUES = {"_money", "_sexual", "_older", "_child", "_time", "_fear", "_secret", "_gift"}
 DOSE_WORDS = {"all", "whole", "entire", "packet", "packets", "box", "boxes", "bottle", "bottles", "loads", "lots",
               "handful", "too", "many", "pack", "tub", "tubs", "sheet", "sheets", "strips", "strip", "prescription", "load", "bunch", "much"}
@@ -217,11 +220,12 @@ class Scorer:
             floor = "medium" if ({"method", "act", "lethality", "jokeable_medium"} & tags) else "low"
             signal.cap(floor, "joking")
             signal.notes.append("joking")
+        if cue_near(signal, "_misunderstood"):
+            signal.cap("low", "a misunderstanding or a question")
         if cue_near(signal, "_historic") and not cue_near(signal, "_present"):
-            if cue_near(signal, "_resolved") and not set(signal.categories) & TOLD_WHENEVER:
-                signal.cap("low", "in the past and over")
-            else:
-                signal.cap("medium", "in the past")
+            over = cue_near(signal, "_dealt_with") or (
+                cue_near(signal, "_resolved") and not set(signal.categories) & TOLD_WHENEVER)
+            signal.cap("low" if over else "medium", "in the past and over" if over else "in the past")
 
     def _combine(self, live, cue_spans, window_cues, norms):
         """Raise severities where signals and cues together mean more; return any new signals."""
@@ -254,10 +258,10 @@ class Scorer:
                     s.raise_to("critical", "with fear")
                 elif abuse_near:
                     s.raise_to("high", "next to abuse")
-            if "indicator" in s.tags and "sexual_exploitation" in s.categories and "negated" not in s.notes \
+            if "indicator" in s.tags and "sexual_exploitation" in s.categories and not CAPPED & set(s.notes) \
                     and ("_older" in window_cues or "_secret" in window_cues):
                 s.raise_to("high", "with an older person or secrecy")
-            if "gift" in s.tags and "negated" not in s.notes:
+            if "gift" in s.tags and not CAPPED & set(s.notes):
                 if "_older" in window_cues:
                     s.raise_to("high", "gift from an older person")
                 elif "_secret" in window_cues or "_money" in window_cues:

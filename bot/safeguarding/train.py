@@ -22,16 +22,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .classifier import CATEGORIES, HEADS, MODEL_FILE, Classifier, save
-from .detector import VETOABLE, Detector
+from .classifier import CATEGORIES, HEADS, MODEL_FILE, VETOABLE, Classifier, save, vetoed
+from .detector import Detector
 from .evaluate import load_cases as read_cases
 from .scoring import RANK
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parents[1] / "tests" / "safeguarding"
 CORPUS = HERE / "corpus"
-TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl", "blind3.jsonl")
-MEASURED_SETS = ("eval.jsonl", "blind4.jsonl")
+TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl")
+MEASURED_SETS = ("eval.jsonl", "blind5.jsonl")
 MODEL_FPR_BUDGET = 0.025
 SURE_CATEGORY = 0.8  # a category the model is this sure of joins a page's categories
 FOLDS = 5
@@ -183,7 +183,7 @@ def choose_veto(cases, probabilities, rules):
 
 def paged(rule, probability, thresholds):
     """Whether the detector pages, given the rules' assessment and the model's escalate probability."""
-    if rule.severity in VETOABLE and probability < thresholds["veto"]:
+    if vetoed(rule.severity, probability, thresholds["veto"]):
         return False
     return rule.escalate or probability >= thresholds["escalate"]
 

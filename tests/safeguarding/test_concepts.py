@@ -385,3 +385,28 @@ def test_lookalikes_of_danger_missing_and_older_men_do_not_page(text):
 def test_an_old_man_with_money_is_still_exploitation():
     a = assess("an old man keeps messaging me saying im pretty and sends me money")
     assert a.escalate and "sexual_exploitation" in a.categories
+
+
+@pytest.mark.parametrize("text", [
+    "my stepdad used to hit me but the police dealt with it and hes in prison now",
+    "i thought a man was following me home but it was just my neighbour lol",
+    "if i said i wanted to kill myself would u have to tell someone? not saying i do",
+    "i am going to overdose on haribo at the cinema",
+    "can u plug in my charger, the plug socket in my room is broken",
+])
+def test_over_dealt_with_misunderstood_or_hypothetical_is_not_a_page(text):
+    a = Detector(classifier=None).assess(text)
+    assert not a.escalate, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text,category", [
+    ("a guy from roblox is picking me up from the corner of my street later, hes said not to tell anyone", "sexual_exploitation"),
+    ("how do u hide cuts from ur carers", "self_harm"),
+    ("been getting the urge again to do it", "self_harm"),
+    ("everyone would be easier if i was not around", "suicide"),
+    ("her fella pinned her up against the wall again", "domestic_abuse"),
+    ("ran off again at the weekend, not saying where i was", "missing"),
+])
+def test_pick_ups_hiding_cuts_urges_pinning_and_running_off_page(text, category):
+    a = Detector(classifier=None).assess(text)
+    assert a.escalate and category in a.categories, (a.severity, a.categories)
