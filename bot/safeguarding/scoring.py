@@ -202,7 +202,7 @@ class Scorer:
             signal.dropped = True
             signal.notes.append("benign_meds")
             return
-        if cue_near(signal, "_media"):
+        if cue_near(signal, "_media") and not cue_near(signal, "_serious"):
             signal.cap("low", "fiction or lesson")
         if self.negation.is_negated(norms, token_message, signal.start):
             signal.cap("low", "negated")
@@ -233,7 +233,7 @@ class Scorer:
                   and RANK[s.severity] >= RANK["medium"]]
         tags_active = set().union(*(s.tags for s in active)) if active else set()
         risky_method = bool({"method", "lethality", "act", "plan"} & tags_active)
-        current_time = "_time" in window_cues
+        current_time = "_time" in window_cues and "_resolved" not in window_cues  # "i'm doing better now"
         for s in active:
             if "suicide" not in s.categories:
                 continue

@@ -410,3 +410,30 @@ def test_over_dealt_with_misunderstood_or_hypothetical_is_not_a_page(text):
 def test_pick_ups_hiding_cuts_urges_pinning_and_running_off_page(text, category):
     a = Detector(classifier=None).assess(text)
     assert a.escalate and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text,history", [
+    ("ive counted out my tablets, im going to take them when everyone is asleep", None),
+    ("lol not me making a sad playlist at 3am. fr tho ive got my pills ready", None),
+    ("took them all. bye", ["i did it"]),
+    ("nobody would even miss me", ["got paracetamol from boots and superdrug today"]),
+])
+def test_a_stash_made_ready_with_a_time_or_already_taken_is_critical(text, history):
+    a = Detector(classifier=None).assess(text, history)
+    assert a.severity == "critical" and "suicide" in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", [
+    "we have to do a presentation on county lines for citizenship, any facts?",
+    "i dont cut, the marks on my leg are from the brambles on dofe",
+    "my carer asked if anyone ever hurt me and no they havent",
+    "trying to cut back on energy drinks",
+])
+def test_projects_cat_scratches_and_answered_questions_are_not_pages(text):
+    a = Detector(classifier=None).assess(text)
+    assert not a.escalate, (a.severity, a.categories)
+
+
+def test_feeling_better_now_does_not_make_old_thoughts_urgent():
+    a = Detector(classifier=None).assess("im feeling better now tbh", ["i said i wanted to die a few weeks back"])
+    assert a.severity != "critical"
