@@ -104,7 +104,8 @@ def test_when_rasa_stops_the_young_person_gets_helplines_and_the_chat_recovers(l
     live_stack.say(conversation, "hiya")
     live_stack.stop("rasa")
 
-    replies = live_stack.say(conversation, "someone keeps messaging me and i'm scared")
+    # an ordinary message: a disclosure gets the disclosure reply instead (the test above)
+    replies = live_stack.say(conversation, "can i ask about my contact with my brother this weekend")
     assert len(replies) == 1
     assert "999" in replies[0] and "0800 1111" in replies[0] and "saved" in replies[0]
     health = httpx.get(f"{live_stack.api_url}/health", timeout=10).json()
@@ -114,7 +115,7 @@ def test_when_rasa_stops_the_young_person_gets_helplines_and_the_chat_recovers(l
     with engine.connect() as connection:
         kept = connection.execute(
             text("SELECT engine_status FROM message WHERE text = :t"),
-            {"t": "someone keeps messaging me and i'm scared"},
+            {"t": "can i ask about my contact with my brother this weekend"},
         ).scalar_one()
     engine.dispose()
     assert kept == "engine_unavailable"

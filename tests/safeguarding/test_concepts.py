@@ -437,3 +437,31 @@ def test_projects_cat_scratches_and_answered_questions_are_not_pages(text):
 def test_feeling_better_now_does_not_make_old_thoughts_urgent():
     a = Detector(classifier=None).assess("im feeling better now tbh", ["i said i wanted to die a few weeks back"])
     assert a.severity != "critical"
+
+
+@pytest.mark.parametrize("text,severity,category", [
+    ("done my goodbye letters. heading to the railway line after school", "critical", "suicide"),
+    ("swallowed some magnets on purpose earlier", "critical", "self_harm"),
+    ("if i was gone would anybody even care", "medium", "suicide"),
+    ("i havent had my inhaler for 2 weeks, nobody got the prescription", "medium", "neglect"),
+    ("been doing nos canisters every night", "medium", "substance"),
+    ("my dad says the wedding is all arranged and im only 15", "medium", "fgm_forced_marriage"),
+    ("her fella broke her nose at christmas", "high", "domestic_abuse"),
+])
+def test_plans_swallowed_objects_missed_meds_and_arranged_weddings_page(text, severity, category):
+    a = Detector(classifier=None).assess(text)
+    assert a.escalate and RANK[a.severity] >= RANK[severity] and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", [
+    "going to the bridge after school to meet my mates",
+    "this snack is only 90 calories",
+    "the party is all arranged for saturday",
+    "she broke her arm on the trampoline",
+    "had a nightmare i was being chased by a clown lol",
+    "can u get addicted to vapes? its for my project",
+    "my mate said she cuts but it was a dare, shes fine",
+])
+def test_more_lookalikes_stay_quiet(text):
+    a = Detector(classifier=None).assess(text)
+    assert not a.escalate, (a.severity, a.categories)
