@@ -12,6 +12,12 @@ from bot.safeguarding.detector import Detector
 RANK = {"none": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
+@pytest.fixture(scope="module")
+def rules():
+    """The rules alone: these tests are about the rules' concepts, not the classifier beside them."""
+    return Detector(classifier=None)
+
+
 def _assess(text):
     parts = text.split(" || ")
     return assess(parts[-1], history=parts[:-1])
@@ -195,8 +201,8 @@ def test_vague_plan_needs_a_suicide_signal():
     assert assess("doing it tonight", history=["i've got all my pills saved"]).severity == "critical"
 
 
-def test_restriction_needs_a_body_image_reason():
-    rules = Detector(classifier=None)  # the rules' concept; the classifier pages the first (accepted, see the note)
+def test_restriction_needs_a_body_image_reason(rules):
+    # the rules' concept; the classifier pages the first message (an accepted false alarm)
     assert rules.assess("i haven't eaten all day, been so busy").severity in ("none", "low")
     assert "eating_disorder" in assess("i haven't eaten all day so i can be skinny").categories
 
@@ -387,15 +393,29 @@ def test_an_old_man_with_money_is_still_exploitation():
     assert a.escalate and "sexual_exploitation" in a.categories
 
 
-@pytest.mark.parametrize("text", [
+RULES_ORDINARY = [  # over and dealt with, misunderstood, hypothetical, lessons, lookalikes
     "my stepdad used to hit me but the police dealt with it and hes in prison now",
     "i thought a man was following me home but it was just my neighbour lol",
     "if i said i wanted to kill myself would u have to tell someone? not saying i do",
     "i am going to overdose on haribo at the cinema",
     "can u plug in my charger, the plug socket in my room is broken",
-])
-def test_over_dealt_with_misunderstood_or_hypothetical_is_not_a_page(text):
-    a = Detector(classifier=None).assess(text)
+    "we have to do a presentation on county lines for citizenship, any facts?",
+    "i dont cut, the marks on my leg are from the brambles on dofe",
+    "my carer asked if anyone ever hurt me and no they havent",
+    "trying to cut back on energy drinks",
+    "going to the bridge after school to meet my mates",
+    "this snack is only 90 calories",
+    "the party is all arranged for saturday",
+    "she broke her arm on the trampoline",
+    "had a nightmare i was being chased by a clown lol",
+    "can u get addicted to vapes? its for my project",
+    "my mate said she cuts but it was a dare, shes fine",
+]
+
+
+@pytest.mark.parametrize("text", RULES_ORDINARY)
+def test_over_misunderstood_hypothetical_lessons_and_lookalikes_are_not_pages(rules, text):
+    a = rules.assess(text)
     assert not a.escalate, (a.severity, a.categories)
 
 
@@ -407,8 +427,8 @@ def test_over_dealt_with_misunderstood_or_hypothetical_is_not_a_page(text):
     ("her fella pinned her up against the wall again", "domestic_abuse"),
     ("ran off again at the weekend, not saying where i was", "missing"),
 ])
-def test_pick_ups_hiding_cuts_urges_pinning_and_running_off_page(text, category):
-    a = Detector(classifier=None).assess(text)
+def test_pick_ups_hiding_cuts_urges_pinning_and_running_off_page(rules, text, category):
+    a = rules.assess(text)
     assert a.escalate and category in a.categories, (a.severity, a.categories)
 
 
@@ -418,24 +438,13 @@ def test_pick_ups_hiding_cuts_urges_pinning_and_running_off_page(text, category)
     ("took them all. bye", ["i did it"]),
     ("nobody would even miss me", ["got paracetamol from boots and superdrug today"]),
 ])
-def test_a_stash_made_ready_with_a_time_or_already_taken_is_critical(text, history):
-    a = Detector(classifier=None).assess(text, history)
+def test_a_stash_made_ready_with_a_time_or_already_taken_is_critical(rules, text, history):
+    a = rules.assess(text, history)
     assert a.severity == "critical" and "suicide" in a.categories, (a.severity, a.categories)
 
 
-@pytest.mark.parametrize("text", [
-    "we have to do a presentation on county lines for citizenship, any facts?",
-    "i dont cut, the marks on my leg are from the brambles on dofe",
-    "my carer asked if anyone ever hurt me and no they havent",
-    "trying to cut back on energy drinks",
-])
-def test_projects_cat_scratches_and_answered_questions_are_not_pages(text):
-    a = Detector(classifier=None).assess(text)
-    assert not a.escalate, (a.severity, a.categories)
-
-
-def test_feeling_better_now_does_not_make_old_thoughts_urgent():
-    a = Detector(classifier=None).assess("im feeling better now tbh", ["i said i wanted to die a few weeks back"])
+def test_feeling_better_now_does_not_make_old_thoughts_urgent(rules):
+    a = rules.assess("im feeling better now tbh", ["i said i wanted to die a few weeks back"])
     assert a.severity != "critical"
 
 
@@ -448,20 +457,6 @@ def test_feeling_better_now_does_not_make_old_thoughts_urgent():
     ("my dad says the wedding is all arranged and im only 15", "medium", "fgm_forced_marriage"),
     ("her fella broke her nose at christmas", "high", "domestic_abuse"),
 ])
-def test_plans_swallowed_objects_missed_meds_and_arranged_weddings_page(text, severity, category):
-    a = Detector(classifier=None).assess(text)
+def test_plans_swallowed_objects_missed_meds_and_arranged_weddings_page(rules, text, severity, category):
+    a = rules.assess(text)
     assert a.escalate and RANK[a.severity] >= RANK[severity] and category in a.categories, (a.severity, a.categories)
-
-
-@pytest.mark.parametrize("text", [
-    "going to the bridge after school to meet my mates",
-    "this snack is only 90 calories",
-    "the party is all arranged for saturday",
-    "she broke her arm on the trampoline",
-    "had a nightmare i was being chased by a clown lol",
-    "can u get addicted to vapes? its for my project",
-    "my mate said she cuts but it was a dare, shes fine",
-])
-def test_more_lookalikes_stay_quiet(text):
-    a = Detector(classifier=None).assess(text)
-    assert not a.escalate, (a.severity, a.categories)
