@@ -72,7 +72,7 @@ test-python: envs model
 test: test-rasa test-nlu test-python
 
 # The evaluation set with its floors, then the sets written blind (the honest measure of new wording;
-# blind3 is the newest, the first two blind sets are spent and now train the classifier).
+# tests/safeguarding/README.md says which are spent and now train the classifier).
 eval: envs
 	$(SERVICE)/python -m bot.safeguarding.evaluate
 	@for set in tests/safeguarding/blind6.jsonl tests/safeguarding/blind5.jsonl tests/safeguarding/blind4.jsonl tests/safeguarding/blind3.jsonl tests/safeguarding/dev_holdout.jsonl tests/safeguarding/dev_blind.jsonl tests/safeguarding/blind2.jsonl; do \

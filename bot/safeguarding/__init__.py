@@ -27,9 +27,9 @@ first-person: the friend needs a human too.
 
 Two halves decide together: the rules in data/rules.txt (precise on the phrasings we wrote down, with
 negation, jokes, the past and combinations) and a classifier (classifier.py) trained on the labelled
-corpus in corpus/ (7,000+ messages) that reads the words, letter n-grams and the rules' verdict. A page
-goes out when either says so; the classifier can raise a severity but never lower one, so everything
-the rules catch is still caught. Retrain after changing the corpus or the rules: make safeguarding-model.
+corpus in corpus/ (10,000+ messages) that reads the words, letter n-grams and the rules' verdict. A page
+goes out when either says so. The classifier can raise a severity; it lowers a medium or high one to a
+gentle check only when surer than it ever was of a real disclosure in cross-validation, never a critical one. Retrain after changing the corpus or the rules: make safeguarding-model.
 """
 
 from .assessment import Assessment, Evidence

@@ -1,4 +1,5 @@
-"""The learned classifier beside the rules: trained on the corpus as it is, and only ever adds pages."""
+"""The learned classifier beside the rules: trained on the corpus as it is; it adds pages, and clears a
+medium or high one to a gentle check only when all but sure, never a critical one."""
 
 import json
 from pathlib import Path
@@ -80,9 +81,9 @@ def test_a_sure_model_clears_a_medium_or_high_page_to_a_gentle_check_but_never_a
     assert unsure.assess("i want to die").escalate
 
 
-def test_categories_the_model_is_sure_of_join_a_page_with_their_evidence():
+def test_categories_the_model_is_sure_of_join_a_page_with_their_evidence(rules_only):
     text = "my mums boyfriend hits me when hes drunk"
-    alone = Detector(classifier=None).assess(text)
+    alone = rules_only.assess(text)
     assert alone.escalate and "substance" not in alone.categories
     a = Detector(classifier=_fixed_model(escalate=0.0, categories=["substance"])).assess(text)
     assert a.escalate and set(a.categories) == set(alone.categories) | {"substance"}
