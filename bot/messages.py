@@ -35,6 +35,14 @@ ESCALATION_FOLLOW_UP_REPLIES = (
     "If you're in danger right now, call 999. Childline is there for you too, on 0800 1111.",
 )
 
+# What Rasa says when it did not understand (domain.yml: utter_default, utter_out_of_scope). After a
+# message the detector rates "low" the gentle check takes their place: the young person said something
+# that matters, so "Sorry, I didn't get that" is the wrong answer.
+NOT_UNDERSTOOD = (
+    "Sorry, I didn't get that. Could you say it another way?",
+    "Sorry, I can't help with that one.",
+)
+
 # Said after a message the detector rates "low": worth a gentle check, not a page.
 GENTLE_CHECK = (
     "Just checking in: are you OK? If something's worrying you, you can tell me, "

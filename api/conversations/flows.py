@@ -17,6 +17,7 @@ from bot.messages import (
     ESCALATION_FOLLOW_UP_REPLIES,
     ESCALATION_REPLIES,
     GENTLE_CHECK,
+    NOT_UNDERSTOOD,
 )
 from bot.safeguarding import assess
 
@@ -60,6 +61,14 @@ def with_escalation_replies(replies: list[Reply], *, already_escalated: bool) ->
             return replies
     expected = ESCALATION_FOLLOW_UP_REPLIES if already_escalated else ESCALATION_REPLIES
     return [Reply(text=text) for text in expected]
+
+
+def with_gentle_check(replies: list[Reply]) -> list[Reply]:
+    """Add the gentle check after a "low" message: in place of Rasa's "I didn't get that", else after its answer."""
+    understood = [reply for reply in replies if reply.text not in NOT_UNDERSTOOD]
+    if len(understood) < len(replies):
+        return [Reply(text=GENTLE_CHECK), *understood]
+    return [*replies, Reply(text=GENTLE_CHECK)]
 
 
 @dataclass
@@ -133,7 +142,7 @@ def answer(*, db_session: Session, rasa: RasaClient, intake: Intake) -> list[Rep
         replies = [Reply(text=ENGINE_UNAVAILABLE)]
     author = "bot" if replies is engine_replies else "fallback"
     if assessment["severity"] == "low":
-        replies = [*replies, Reply(text=GENTLE_CHECK)]
+        replies = with_gentle_check(replies)
     replies = _store_replies(db_session=db_session, conversation=conversation, replies=replies, author=author)
     db_session.commit()
     return replies

@@ -100,6 +100,27 @@ def test_a_negated_worry_gets_a_gentle_check_not_a_page(client, rasa, db_session
     assert escalations(db_session_for, sqlite_url) == []
 
 
+def test_the_gentle_check_takes_the_place_of_did_not_understand(client, rasa, db_session_for, sqlite_url):
+    from bot.messages import GENTLE_CHECK, NOT_UNDERSTOOD
+
+    menu = "You can ask me to: get help now, message your social worker, or do your return interview."
+    rasa.replies = [{"text": NOT_UNDERSTOOD[0]}, {"text": menu}]
+    replies = say(client, new_conversation_id(), "dont worry id never kill myself")
+    assert replies == [GENTLE_CHECK, menu]
+    assert escalations(db_session_for, sqlite_url) == []
+
+
+def test_rasa_says_it_did_not_understand_in_the_words_the_api_looks_for():
+    import yaml
+
+    from bot.messages import NOT_UNDERSTOOD
+    from tests.conftest import ROOT
+
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+    said = {r["text"] for name in ("utter_default", "utter_out_of_scope") for r in responses[name]}
+    assert said == set(NOT_UNDERSTOOD)
+
+
 def test_hyperbole_gets_no_check_and_no_page(client, rasa, db_session_for, sqlite_url):
     rasa.replies = [{"text": "Sorry, I can't help with that one."}]
     assert say(client, new_conversation_id(), "this homework is killing me") == ["Sorry, I can't help with that one."]
