@@ -27,9 +27,13 @@ first-person: the friend needs a human too.
 
 Two halves decide together: the rules in data/rules.txt (precise on the phrasings we wrote down, with
 negation, jokes, the past and combinations) and a classifier (classifier.py) trained on the labelled
-corpus in corpus/ (10,000+ messages) that reads the words, letter n-grams and the rules' verdict. A page
-goes out when either says so. The classifier can raise a severity; it lowers a medium or high one to a
-gentle check only when surer than it ever was of a real disclosure in cross-validation, never a critical one. Retrain after changing the corpus or the rules: make safeguarding-model.
+corpus in corpus/ (13,000+ messages) that reads the words, letter n-grams and the rules' verdict. A page
+goes out when either says so: the model pages when its escalate head is over its threshold, or when the
+chance it gives of a disclosure that is critical (escalate x critical) is over a lower one, so danger now
+needs less certainty. The classifier can raise a severity; it lowers a medium or high one to a gentle
+check only when it is nearly sure nothing is wrong (below its veto threshold, at which it cleared at most 1
+in 1,000 real disclosures and no critical one in cross-validation), never a critical one. Every threshold
+is chosen out of fold by train.py. Retrain after changing the corpus or the rules: make safeguarding-model.
 """
 
 from .assessment import Assessment, Evidence

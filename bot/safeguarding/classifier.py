@@ -11,6 +11,7 @@ in the engine and the service environments.
 import base64
 import json
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ CATEGORIES = ("suicide", "self_harm", "sexual_abuse", "sexual_exploitation", "cr
               "physical_abuse", "domestic_abuse", "neglect", "immediate_danger", "missing", "substance",
               "eating_disorder", "fgm_forced_marriage", "online_harm", "radicalisation")
 HEADS = ("escalate", "high", "critical") + CATEGORIES
+PAGING_HEADS = ("escalate", "critical")  # the heads that decide whether the model pages (model_pages)
 CHAR_SIZES = (3, 4, 5)
 
 
@@ -44,6 +46,13 @@ NEGATORS, CLAUSE_BREAKS, EVIDENCE_STOP_WORDS = _context_words()
 NEGATION_REACH = 4
 WORD_CACHE_SIZE = 50_000
 VETOABLE = ("medium", "high")  # rules' verdicts the model may clear; never a critical one
+
+
+def model_pages(paging, thresholds):
+    """Whether the model pages on its own: its escalate probability is over its threshold, or the chance of a
+    critical disclosure (escalate x critical given a disclosure) is over the lower critical-page threshold."""
+    escalate, critical = paging
+    return escalate >= thresholds["escalate"] or escalate * critical >= thresholds.get("critical_page", 1.0)
 
 
 def vetoed(severity, escalate_probability, veto):
@@ -82,6 +91,12 @@ def rule_features(severity, categories, signals):
     return out
 
 
+def word_features(word):
+    """A word's own features: the word and the letter n-grams inside it with a space either side."""
+    padded = " " + word + " "
+    return ["w|" + word] + ["c|" + padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
+
+
 def features(current, history=(), rules=()):
     """Feature strings for the current message's norms, the previous messages' words and the rules' verdict."""
     words = _words(current)
@@ -94,6 +109,8 @@ def features(current, history=(), rules=()):
     out.update(["c|" + text[i:i + n] for n in CHAR_SIZES for i in range(len(text) - n + 1)])
     for norms in history:
         out.update("h|" + w for w in _words(norms))
+    if not history:
+        out.add("h|none")
     return out
 
 
@@ -121,7 +138,8 @@ class Classifier:
         self.veto = self.thresholds.get("veto", 0.0)
         self.sure_category = self.thresholds.get("sure_category", 1.0)
         self.corpus_hash = corpus_hash
-        self._escalate_weights = self.weights[:, HEADS.index("escalate")].tolist()
+        self._paging_weights = [self.weights[:, HEADS.index(head)].tolist() for head in PAGING_HEADS]
+        self._escalate_weights = self._paging_weights[0]
         self._word_push = {}
 
     @classmethod
@@ -138,21 +156,35 @@ class Classifier:
         weights = np.frombuffer(base64.b64decode(saved["weights"]), dtype="<f4").reshape(shape)
         return cls(saved["vocabulary"], weights, saved["thresholds"], saved.get("corpus_hash", ""))
 
+    def rows(self, feats):
+        """The weight rows of the known features, in a fixed order so every environment sums them alike."""
+        rows = [i for i in map(self.index.get, feats) if i is not None]
+        rows.sort()
+        return rows
+
     def scores(self, feats):
         """Raw head scores (log-odds) for a set of feature strings."""
-        rows = [i for i in map(self.index.get, feats) if i is not None]
-        rows.sort()  # a fixed order of summing, so every environment gets the same float
+        rows = self.rows(feats)
         if not rows:
             return np.zeros(len(HEADS))
         return self.weights[rows].sum(axis=0)
 
-    def predict(self, feats):
-        """Probabilities and the thresholded decision for a message's features."""
-        p = _sigmoid(self.scores(feats))
+    def paging_probabilities(self, rows):
+        """The escalate and critical heads' probabilities: all most messages need, so the other heads wait."""
+        return tuple(1.0 / (1.0 + math.exp(-sum(map(weights.__getitem__, rows)))) for weights in self._paging_weights)
+
+    def pages(self, paging):
+        """Whether the model alone pages, given paging_probabilities()."""
+        return model_pages(paging, self.thresholds)
+
+    def predict(self, rows, paging=None):
+        """Probabilities of every head and the thresholded decision, for the rows of a message's features."""
+        p = _sigmoid(self.weights[rows].sum(axis=0) if rows else np.zeros(len(HEADS)))
         probabilities = dict(zip(HEADS, p.tolist()))
+        paging = paging or self.paging_probabilities(rows)
+        probabilities.update(zip(PAGING_HEADS, paging))
         t = self.thresholds
-        escalate = probabilities["escalate"] >= t["escalate"]
-        if not escalate:
+        if not self.pages(paging):
             return Prediction(probabilities, False, "none", ())
         if probabilities["critical"] >= t["critical"]:
             severity = "critical"
@@ -178,10 +210,7 @@ class Classifier:
         """How far a word and its letter n-grams push towards escalating (remembered for the next message)."""
         push = self._word_push.get(word)
         if push is None:
-            padded = " " + word + " "
-            names = ["w|" + word] + ["c|" + padded[i:i + n] for n in CHAR_SIZES for i in range(len(padded) - n + 1)]
-            rows = sorted(i for i in map(self.index.get, names) if i is not None)
-            push = sum(self._escalate_weights[i] for i in rows)
+            push = sum(map(self._escalate_weights.__getitem__, self.rows(word_features(word))))
             if len(self._word_push) < WORD_CACHE_SIZE:
                 self._word_push[word] = push
         return push

@@ -9,7 +9,7 @@ from .classifier import CATEGORIES, Classifier, features, rule_features, vetoed
 from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
-from .patterns import PatternCompiler, could_match, gate_words, required_word_sets
+from .patterns import PatternCompiler, RequirementMasks, could_match, gate_words, required_word_sets
 from .scoring import RANK, Scorer
 
 HISTORY_WINDOW = 3
@@ -63,6 +63,7 @@ class Detector:
         self.by_gate_word = {}
         self.by_key = {}
         self.pattern_count = 0
+        self.requirements = RequirementMasks()
         for section in self.sections:
             self.by_key[self.nlp.vocab.strings.add(section.key)] = section
             for line in section.patterns:
@@ -72,7 +73,7 @@ class Detector:
                 matcher = Matcher(self.nlp.vocab, validate=False)
                 matcher.add(section.key, compiled, greedy="LONGEST")
                 index = len(self.line_matchers)
-                self.line_matchers.append((matcher, required_word_sets(compiled)))
+                self.line_matchers.append((matcher, self.requirements.add(required_word_sets(compiled))))
                 self.pattern_count += len(compiled)
                 gate = gate_words(compiled)
                 if gate is None:
@@ -107,10 +108,11 @@ class Detector:
             lines = set(self.always)
             for norm in present:
                 lines.update(self.by_gate_word.get(norm, ()))
+            satisfied = self.requirements.of(present)
             raw = []
             for index in sorted(lines):
                 matcher, requirements = self.line_matchers[index]
-                if could_match(requirements, present):
+                if could_match(requirements, satisfied):
                     raw.extend(matcher(doc))
             spans = [(t.idx, t.idx + len(t.text)) for t in doc]
         token_message = [bisect.bisect_right(starts, s) - 1 for s, _ in spans]
@@ -126,8 +128,8 @@ class Detector:
         if self.classifier is None:
             return Assessment(RANK[severity] >= RANK[ESCALATE_FROM], severity, categories, evidence)
         per_message = self._norms_by_message(a, len(messages))
-        prediction = self.classifier.predict(self._model_features(per_message, severity, categories, signals))
-        return self._decide(prediction, per_message[current], a, messages, severity, categories, evidence)
+        rows = self.classifier.rows(self._model_features(per_message, severity, categories, signals))
+        return self._decide(rows, per_message[current], a, messages, severity, categories, evidence)
 
     def model_features(self, text, history=None):
         """The classifier's features for a message: its words, its history's words and the rules' verdict."""
@@ -152,19 +154,22 @@ class Detector:
             per_message[m].append(norm)
         return per_message
 
-    def _decide(self, prediction, norms, a, messages, severity, categories, evidence):
+    def _decide(self, rows, norms, a, messages, severity, categories, evidence):
         """Page when the rules or the model say so; the model also raises the severity. It lowers one only
         from medium or high to low, when it is surer than it ever was of a real disclosure out of fold that
         nothing is wrong (below its veto threshold: a lesson, a joke, harm long over). Categories come from
         the rules when they page (they name what matched), plus the model's when it raised the severity (they
         say why) or is sure of them; from the model alone when only it pages."""
         model = self.classifier
-        p = prediction.probabilities
-        if vetoed(severity, p["escalate"], model.veto):
+        paging = model.paging_probabilities(rows)
+        model_pages = model.pages(paging)
+        if not model_pages and vetoed(severity, paging[0], model.veto):
             return Assessment(False, "low", categories, evidence)
         rules_escalate = RANK[severity] >= RANK[ESCALATE_FROM]
-        if not (rules_escalate or prediction.escalate):
+        if not (rules_escalate or model_pages):
             return Assessment(False, severity, categories, evidence)
+        prediction = model.predict(rows, paging)
+        p = prediction.probabilities
         if not rules_escalate:
             severity, categories = "medium", list(prediction.categories)
         elif RANK[prediction.severity] > RANK[severity]:

@@ -299,18 +299,46 @@ def required_word_sets(patterns):
     return tuple(sorted(core, key=_cost)), tuple(tuple(r) for r in sorted(rest, key=lambda r: _cost(r[0])))
 
 
-def could_match(requirements, present):
-    """True when the message words `present` satisfy required_word_sets(...)."""
-    core, alternatives = requirements
-    for words in core:
-        if words.isdisjoint(present):
-            return False
+class RequirementMasks:
+    """Every rule line's required_word_sets() as bit masks (one bit per distinct word set), so telling
+    whether a message could match a line is an AND of two integers rather than a walk over sets."""
+
+    def __init__(self):
+        self._bits = {}
+        self._word_masks = {}
+
+    def add(self, requirements):
+        """The (core, alternatives) masks of one line's required_word_sets()."""
+        core, alternatives = requirements
+        return self._mask(core), tuple(self._mask(need) for need in alternatives)
+
+    def of(self, present):
+        """The mask of the word sets that the message words `present` satisfy."""
+        mask = 0
+        for word in present:
+            mask |= self._word_masks.get(word, 0)
+        return mask
+
+    def _mask(self, word_sets):
+        mask = 0
+        for words in word_sets:
+            bit = self._bits.get(words)
+            if bit is None:
+                bit = self._bits[words] = 1 << len(self._bits)
+                for word in words:
+                    self._word_masks[word] = self._word_masks.get(word, 0) | bit
+            mask |= bit
+        return mask
+
+
+def could_match(masks, present):
+    """True when a message whose RequirementMasks.of() is `present` satisfies a line's masks."""
+    core, alternatives = masks
+    if core & present != core:
+        return False
     if not alternatives:
         return True
     for need in alternatives:
-        for words in need:
-            if words.isdisjoint(present):
-                break
-        else:
+        if need & present == need:
             return True
     return False

@@ -9,9 +9,12 @@ measure on (eval.jsonl and the sealed blind sets) are left out, so those figures
 are chosen on out-of-fold predictions combined with the rules, so they reflect messages the model did
 not see: the model pages in addition to the rules, and its escalate threshold is the lowest that adds at
 most MODEL_FPR_BUDGET to the rules' false-positive rate on the corpus (whose negatives are nearly all
-hard ones: hyperbole, jokes, lookalikes). The model may also clear a rules' medium or high page when it
-is surer than it ever was of a real disclosure out of fold (choose_veto), and the false alarms that saves
-are spent on recall.
+hard ones: hyperbole, jokes, lookalikes); a critical disclosure may page at a lower bar, within
+CRITICAL_FPR_BUDGET more. The model may also clear a rules' medium or high page when it is nearly sure
+nothing is wrong (choose_veto: at most VETO_RECALL_COST of real disclosures, never a critical one, out of
+fold), and the false alarms that saves are spent on recall.
+
+Training is full-batch Adam on a scipy sparse matrix: about two minutes on two cores.
 """
 
 import argparse
@@ -21,8 +24,9 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
-from .classifier import CATEGORIES, HEADS, MODEL_FILE, VETOABLE, Classifier, save, vetoed
+from .classifier import CATEGORIES, HEADS, MODEL_FILE, PAGING_HEADS, VETOABLE, Classifier, model_pages, save, vetoed
 from .detector import Detector
 from .evaluate import load_cases as read_cases
 from .scoring import RANK
@@ -32,8 +36,10 @@ TESTS = HERE.parents[1] / "tests" / "safeguarding"
 CORPUS = HERE / "corpus"
 TRAINING_SETS = ("dev.jsonl", "dev_holdout.jsonl", "dev_blind.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl",
                  "blind5.jsonl", "blind6.jsonl")
-MEASURED_SETS = ("eval.jsonl",)  # add the next sealed blind set here before training
+MEASURED_SETS = ("eval.jsonl", "blind7.jsonl", "blind8.jsonl")  # sealed sets: never trained on
 MODEL_FPR_BUDGET = 0.025
+CRITICAL_FPR_BUDGET = 0.01  # what paging critical disclosures at a lower bar may add to the false alarms
+VETO_RECALL_COST = 0.001  # share of real disclosures the model's vetoes may clear, out of fold
 SURE_CATEGORY = 0.8  # a category the model is this sure of joins a page's categories
 FOLDS = 5
 MIN_COUNT = 2
@@ -55,7 +61,8 @@ def corpus_hash(cases, rows):
     for case, row in zip(cases, rows):
         labels = [case["escalate"], case["severity"], sorted(case["categories"])]
         digest.update(json.dumps([labels, sorted(row)], ensure_ascii=False).encode())
-    digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET, SURE_CATEGORY]).encode())
+    digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET, CRITICAL_FPR_BUDGET,
+                              VETO_RECALL_COST, SURE_CATEGORY]).encode())
     return digest.hexdigest()
 
 
@@ -89,41 +96,30 @@ def load_cases():
 
 
 def targets(case):
-    """Label and mask per head: category heads learn only from messages that escalate."""
+    """Label and mask per head: the severity (high, critical) and category heads learn only from messages that
+    escalate, so they say how serious and what it is, given that it is a disclosure."""
     escalate = bool(case["escalate"])
     rank = RANK[case["severity"]]
     y = [escalate, rank >= RANK["high"], rank >= RANK["critical"]]
     y += [escalate and c in case["categories"] for c in CATEGORIES]
-    mask = [1.0, 1.0, 1.0] + [1.0 if escalate else 0.0] * len(CATEGORIES)
+    mask = [1.0] + [1.0 if escalate else 0.0] * (2 + len(CATEGORIES))
     return y, mask
 
 
-class Matrix:
-    """A sparse 0/1 design matrix (CSR-like) over a fixed vocabulary."""
-
-    def __init__(self, rows, index):
-        cols = [sorted(index[f] for f in row if f in index) for row in rows]
-        self.indptr = np.cumsum([0] + [len(c) for c in cols])
-        self.indices = np.fromiter((i for c in cols for i in c), dtype=np.int64, count=int(self.indptr[-1]))
-        self.row_of = np.repeat(np.arange(len(cols)), np.diff(self.indptr))
-        self.order = np.argsort(self.indices, kind="stable")
-        present, self.starts = np.unique(self.indices[self.order], return_index=True)
-        self.present = present
-        self.size = len(index)
-
-    def times(self, w):
-        return np.add.reduceat(w[self.indices], self.indptr[:-1], axis=0)
-
-    def transpose_times(self, g):
-        out = np.zeros((self.size, g.shape[1]), dtype=g.dtype)
-        out[self.present] = np.add.reduceat(g[self.row_of[self.order]], self.starts, axis=0)
-        return out
+def design_matrix(rows, index):
+    """A sparse 0/1 matrix (cases x vocabulary) of which features each case has."""
+    cols = [sorted(index[f] for f in row if f in index) for row in rows]
+    indptr = np.cumsum([0] + [len(c) for c in cols])
+    indices = np.fromiter((i for c in cols for i in c), dtype=np.int64, count=int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(index)))
 
 
 def fit(rows, cases, vocabulary):
     """Logistic regression per head with L2, full-batch Adam; deterministic for the same input."""
     index = {f: i for i, f in enumerate(vocabulary)}
-    x = Matrix(rows, index)
+    x = design_matrix(rows, index)
+    xt = x.T.tocsr()
     labelled = [targets(c) for c in cases]
     y = np.array([t[0] for t in labelled], dtype=np.float32)
     mask = np.array([t[1] for t in labelled], dtype=np.float32)
@@ -137,9 +133,9 @@ def fit(rows, cases, vocabulary):
     v = np.zeros_like(w)
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     for step in range(1, STEPS + 1):
-        z = x.times(w)
+        z = x @ w
         p = 1.0 / (1.0 + np.exp(-z))
-        grad = x.transpose_times((p - y) * weight) + L2 * w
+        grad = xt @ ((p - y) * weight) + L2 * w
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
         rate = LEARNING_RATE * (1 - beta2 ** step) ** 0.5 / (1 - beta1 ** step)
@@ -162,6 +158,7 @@ def _fold(case):
 def out_of_fold(rows, cases):
     """Head probabilities for every case from a model trained without its fold."""
     probabilities = np.zeros((len(cases), len(HEADS)))
+    paging = [HEADS.index(head) for head in PAGING_HEADS]
     folds = [_fold(c) for c in cases]
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
@@ -171,40 +168,72 @@ def out_of_fold(rows, cases):
         model = Classifier(vocabulary, w, {})
         for i in test:
             probabilities[i] = 1.0 / (1.0 + np.exp(-model.scores(rows[i])))
+            probabilities[i, paging] = model.paging_probabilities(model.rows(rows[i]))  # as the detector sums them
     return probabilities
 
 
 def choose_veto(cases, probabilities, rules):
-    """The model may clear a rules' medium or high page below this escalate probability: the lowest it
-    gave, out of fold, to any message that should escalate and that the rules paged at those levels."""
+    """The model may clear a rules' medium or high page below this escalate probability: the highest
+    threshold (0.01 steps, at most 0.5) at which, out of fold, the vetoes clear no critical message and at
+    most VETO_RECALL_COST of the messages that should escalate. The false alarms they save go to recall
+    through a lower escalate threshold, which catches far more than the vetoes lose."""
     column = HEADS.index("escalate")
-    scores = [probabilities[i, column] for i, c in enumerate(cases) if c["escalate"] and rules[i].severity in VETOABLE]
-    return float(np.floor(min(scores, default=0.0) * 100) / 100)
+    positives = sum(1 for c in cases if c["escalate"])
+    cleared = sorted((probabilities[i, column], c["severity"]) for i, c in enumerate(cases)
+                     if c["escalate"] and rules[i].severity in VETOABLE)
+    chosen = 0.0
+    for veto in np.arange(0.01, 0.51, 0.01):
+        lost = [severity for p, severity in cleared if p < veto]
+        if "critical" in lost or len(lost) > VETO_RECALL_COST * positives:
+            break
+        chosen = float(round(veto, 2))
+    return chosen
 
 
-def paged(rule, probability, thresholds):
-    """Whether the detector pages, given the rules' assessment and the model's escalate probability."""
-    if vetoed(rule.severity, probability, thresholds["veto"]):
+def paging_of(probabilities, i):
+    """Case i's out-of-fold paging probabilities (escalate, critical)."""
+    return tuple(probabilities[i, HEADS.index(head)] for head in PAGING_HEADS)
+
+
+def paged(rule, paging, thresholds):
+    """Whether the detector pages, given the rules' assessment and the model's paging probabilities."""
+    fires = model_pages(paging, thresholds)
+    if not fires and vetoed(rule.severity, paging[0], thresholds["veto"]):
         return False
-    return rule.escalate or probability >= thresholds["escalate"]
+    return rule.escalate or fires
+
+
+def lowest_threshold(false_positive_rate, allowed):
+    """The lowest threshold, stepping down from 0.99, before false_positive_rate(threshold) goes over `allowed`
+    (1.0, never, when even 0.99 does)."""
+    chosen = 1.0
+    for t in np.arange(0.99, 0.05, -0.01):
+        if false_positive_rate(t) > allowed:
+            break
+        chosen = float(round(t, 2))
+    return chosen
 
 
 def choose_thresholds(cases, probabilities, rules):
     """Veto: see choose_veto. Escalate: the lowest threshold at which the detector's out-of-fold
     false-positive rate (its vetoes included) is at most MODEL_FPR_BUDGET above the rules' alone; the
-    vetoes' savings go to recall. High and critical: the best F1 among messages that escalate."""
+    vetoes' savings go to recall. Critical page: the lowest threshold at which the critical head paging on
+    its own adds at most CRITICAL_FPR_BUDGET more (danger now matters most). High and critical severity:
+    the best F1 among messages that escalate."""
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     positives = [i for i, c in enumerate(cases) if c["escalate"]]
-    column = HEADS.index("escalate")
     veto = choose_veto(cases, probabilities, rules)
-    allowed = sum(rules[i].escalate for i in negatives) / len(negatives) + MODEL_FPR_BUDGET
-    chosen = 0.99
-    for t in np.arange(0.99, 0.05, -0.01):
-        thresholds = {"veto": veto, "escalate": t}
-        false_alarms = sum(1 for i in negatives if paged(rules[i], probabilities[i, column], thresholds))
-        if false_alarms / len(negatives) > allowed:
-            break
-        chosen = float(round(t, 2))
+
+    def false_positive_rate(thresholds):
+        return sum(1 for i in negatives if paged(rules[i], paging_of(probabilities, i), thresholds)) / len(negatives)
+
+    rules_rate = sum(rules[i].escalate for i in negatives) / len(negatives)
+    chosen = lowest_threshold(lambda t: false_positive_rate({"veto": veto, "escalate": t}),
+                              rules_rate + MODEL_FPR_BUDGET)
+    escalate_rate = false_positive_rate({"veto": veto, "escalate": chosen})
+    critical_page = lowest_threshold(
+        lambda t: false_positive_rate({"veto": veto, "escalate": chosen, "critical_page": t}),
+        escalate_rate + CRITICAL_FPR_BUDGET)
 
     def best_f1(column, wanted, rows):
         best, best_t = -1.0, 0.5
@@ -219,8 +248,8 @@ def choose_thresholds(cases, probabilities, rules):
 
     high = best_f1(HEADS.index("high"), lambda i: RANK[cases[i]["severity"]] >= RANK["high"], positives)
     critical = best_f1(HEADS.index("critical"), lambda i: cases[i]["severity"] == "critical", positives)
-    return {"escalate": chosen, "veto": veto, "high": high, "critical": critical, "category": 0.5,
-            "sure_category": SURE_CATEGORY}
+    return {"escalate": chosen, "veto": veto, "critical_page": critical_page, "high": high, "critical": critical,
+            "category": 0.5, "sure_category": SURE_CATEGORY}
 
 
 def main(argv=None):
@@ -255,12 +284,11 @@ def main(argv=None):
 
 def report_cross_validation(cases, probabilities, rules, thresholds):
     """Print recall and false-positive rate of rules alone and rules with the model, out of fold."""
-    column = HEADS.index("escalate")
     positives = [i for i, c in enumerate(cases) if c["escalate"]]
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     critical = [i for i, c in enumerate(cases) if c["severity"] == "critical"]
-    fired = [probabilities[i, column] >= thresholds["escalate"] for i in range(len(cases))]
-    detector = [paged(r, probabilities[i, column], thresholds) for i, r in enumerate(rules)]
+    fired = [model_pages(paging_of(probabilities, i), thresholds) for i in range(len(cases))]
+    detector = [paged(r, paging_of(probabilities, i), thresholds) for i, r in enumerate(rules)]
 
     def line(name, escalated):
         recall = sum(escalated[i] for i in positives) / len(positives)

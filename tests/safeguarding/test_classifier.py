@@ -57,16 +57,18 @@ def test_the_model_lowers_no_critical_page_and_others_only_to_a_gentle_check(rul
             assert both.escalate >= alone.escalate, case["text"]
 
 
-def _fixed_model(escalate, categories=(), word="hits"):
+def _fixed_model(escalate, categories=(), word="hits", critical=-20.0):
     """A classifier that gives nearly every message the same probabilities (log-odds on its bias feature);
     `word` leans a little towards escalating, so it is the model's evidence."""
     row = np.full(len(HEADS), -20.0)
     row[HEADS.index("escalate")] = escalate
+    row[HEADS.index("critical")] = critical
     for name in categories:
         row[HEADS.index(name)] = 20.0
     lean = np.zeros(len(HEADS))
     lean[HEADS.index("escalate")] = 0.1
-    thresholds = {"escalate": 0.86, "veto": 0.05, "high": 0.5, "critical": 0.5, "category": 0.5, "sure_category": 0.8}
+    thresholds = {"escalate": 0.86, "veto": 0.05, "critical_page": 0.3, "high": 0.5, "critical": 0.5, "category": 0.5,
+                  "sure_category": 0.8}
     return Classifier(["bias", "w|" + word], [row, lean], thresholds)
 
 
@@ -79,6 +81,16 @@ def test_a_sure_model_clears_a_medium_or_high_page_to_a_gentle_check_but_never_a
     assert a.escalate and a.severity == "critical"
     unsure = Detector(classifier=_fixed_model(escalate=-2.0))
     assert unsure.assess("i want to die").escalate
+
+
+def test_a_likely_critical_disclosure_pages_at_a_lower_bar(rules_only):
+    text = "on the roof of the car park"
+    assert not rules_only.assess(text).escalate
+    # escalate 0.38 is under its 0.86 threshold, but 0.38 x critical 0.95 = 0.36 is over the critical-page 0.3
+    a = Detector(classifier=_fixed_model(escalate=-0.5, categories=["suicide"], critical=3.0)).assess(text)
+    assert (a.escalate, a.severity, a.categories) == (True, "critical", ["suicide"])
+    below = Detector(classifier=_fixed_model(escalate=-0.5, categories=["suicide"], critical=0.0)).assess(text)
+    assert not below.escalate  # 0.38 x 0.5 = 0.19
 
 
 def test_categories_the_model_is_sure_of_join_a_page_with_their_evidence(rules_only):
@@ -134,3 +146,27 @@ def test_a_model_saved_for_other_heads_is_refused(tmp_path):
     (tmp_path / "classifier.json").write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(ValueError, match="other heads"):
         Classifier.load(tmp_path / "classifier.json")
+
+
+def _veto_cases(labelled):
+    """Cases, out-of-fold probabilities and rules' verdicts for choose_veto: (severity, rules' severity, p)."""
+    from types import SimpleNamespace
+
+    cases = [{"escalate": RANK[s] >= RANK["medium"], "severity": s} for s, _, _ in labelled]
+    probabilities = np.zeros((len(labelled), len(HEADS)))
+    probabilities[:, HEADS.index("escalate")] = [p for _, _, p in labelled]
+    rules = [SimpleNamespace(severity=r) for _, r, _ in labelled]
+    return cases, probabilities, rules
+
+
+def test_the_veto_stops_below_the_first_critical_message_it_would_clear(monkeypatch):
+    monkeypatch.setattr(train, "VETO_RECALL_COST", 0.5)
+    cases = _veto_cases([("high", "high", 0.05), ("critical", "high", 0.12), ("medium", "medium", 0.3),
+                         ("none", "high", 0.01)])
+    assert train.choose_veto(*cases) == 0.12  # clears the high one at 0.05, never the critical one at 0.12
+
+
+def test_the_veto_clears_at_most_its_share_of_real_disclosures(monkeypatch):
+    monkeypatch.setattr(train, "VETO_RECALL_COST", 0.125)
+    labelled = [("high", "high", 0.03), ("medium", "medium", 0.08)] + [("high", "none", 0.9)] * 6
+    assert train.choose_veto(*_veto_cases(labelled)) == 0.08  # 1 of 8 disclosures is the budget; 0.09 clears 2
