@@ -57,7 +57,7 @@ def model_pages(paging, thresholds):
 
 def vetoed(severity, escalate_probability, veto):
     """Whether the model clears the rules' page: a medium or high one, when the model's escalate probability
-    is below its veto threshold (lower than it gave any real disclosure in cross-validation)."""
+    is below its veto threshold (train.choose_veto: it cleared almost no real disclosure out of fold)."""
     return severity in VETOABLE and escalate_probability < veto
 
 

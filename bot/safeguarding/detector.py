@@ -156,8 +156,8 @@ class Detector:
 
     def _decide(self, rows, norms, a, messages, severity, categories, evidence):
         """Page when the rules or the model say so; the model also raises the severity. It lowers one only
-        from medium or high to low, when it is surer than it ever was of a real disclosure out of fold that
-        nothing is wrong (below its veto threshold: a lesson, a joke, harm long over). Categories come from
+        from medium or high to low, when it does not page itself and is nearly sure nothing is wrong (below
+        its veto threshold: a lesson, a joke, harm long over). Categories come from
         the rules when they page (they name what matched), plus the model's when it raised the severity (they
         say why) or is sure of them; from the model alone when only it pages."""
         model = self.classifier
