@@ -109,8 +109,6 @@ def features(current, history=(), rules=()):
     out.update(["c|" + text[i:i + n] for n in CHAR_SIZES for i in range(len(text) - n + 1)])
     for norms in history:
         out.update("h|" + w for w in _words(norms))
-    if not history:
-        out.add("h|none")
     return out
 
 

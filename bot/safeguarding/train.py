@@ -20,6 +20,7 @@ Training is full-batch Adam on a scipy sparse matrix: about two minutes on two c
 import argparse
 import hashlib
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from .classifier import CATEGORIES, HEADS, MODEL_FILE, PAGING_HEADS, VETOABLE, Classifier, model_pages, save, vetoed
-from .detector import Detector
+from .detector import HISTORY_WINDOW, Detector
 from .evaluate import load_cases as read_cases
 from .scoring import RANK
 
@@ -40,6 +41,7 @@ MEASURED_SETS = ("eval.jsonl", "blind7.jsonl", "blind8.jsonl")  # sealed sets: n
 MODEL_FPR_BUDGET = 0.025
 CRITICAL_FPR_BUDGET = 0.01  # what paging critical disclosures at a lower bar may add to the false alarms
 VETO_RECALL_COST = 0.001  # share of real disclosures the model's vetoes may clear, out of fold
+ORDINARY_HISTORY_SHARE = 0.5  # see with_ordinary_history
 SURE_CATEGORY = 0.8  # a category the model is this sure of joins a page's categories
 FOLDS = 5
 MIN_COUNT = 2
@@ -62,13 +64,14 @@ def corpus_hash(cases, rows):
         labels = [case["escalate"], case["severity"], sorted(case["categories"])]
         digest.update(json.dumps([labels, sorted(row)], ensure_ascii=False).encode())
     digest.update(json.dumps([L2, STEPS, LEARNING_RATE, MIN_COUNT, FOLDS, MODEL_FPR_BUDGET, CRITICAL_FPR_BUDGET,
-                              VETO_RECALL_COST, SURE_CATEGORY]).encode())
+                              VETO_RECALL_COST, ORDINARY_HISTORY_SHARE, SURE_CATEGORY]).encode())
     return digest.hexdigest()
 
 
 def corpus_rows(detector):
     """The training cases and their feature sets."""
     cases, dropped = load_cases()
+    cases = with_ordinary_history(cases)
     return cases, [detector.model_features(c["text"], c.get("history")) for c in cases], dropped
 
 
@@ -93,6 +96,21 @@ def load_cases():
             seen.add(key)
             cases.append(case)
     return cases, dropped
+
+
+def with_ordinary_history(cases):
+    """The cases, plus about half of those without a history again after one to three ordinary messages
+    (severity none) of the corpus, labels unchanged: ordinary chat before a message makes it neither more nor
+    less of a disclosure. The corpus's conversations are mostly disclosures split over messages; without
+    these the model learns that any earlier message means trouble ("hello again" after asking about contact
+    was paged)."""
+    ordinary = [c["text"] for c in cases if c["severity"] == "none" and not c.get("history")]
+    rng = random.Random(0)
+    again = []
+    for case in cases:
+        if not case.get("history") and rng.random() < ORDINARY_HISTORY_SHARE:
+            again.append(dict(case, history=rng.sample(ordinary, rng.randint(1, HISTORY_WINDOW))))
+    return cases + again
 
 
 def targets(case):
