@@ -133,6 +133,16 @@ def test_ordinary_messages_stay_quiet(text):
     assert not get_detector().assess(text).escalate
 
 
+@pytest.mark.parametrize("history,text", [
+    (["hiya", "can i ask about my contact with my brother this weekend"], "hello again"),
+    (["what time is tea", "is it pasta again"], "ok cool"),
+    (["can my mate stay over saturday"], "thanks, i'll ask my carer"),
+    (["my dad hits me"], "ok thanks"),
+])
+def test_earlier_messages_alone_do_not_make_an_ordinary_reply_a_page(history, text):
+    assert not get_detector().assess(text, history=history).escalate
+
+
 def test_a_missing_model_file_leaves_the_rules_working(tmp_path, caplog):
     missing = Classifier.load(tmp_path / "absent.json")
     assert missing is None and "rules alone" in caplog.text
