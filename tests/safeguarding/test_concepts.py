@@ -476,3 +476,14 @@ def test_the_whole_detector_rarely_pages_the_ordinary_readings_above():
     ordinary = ORDINARY + ROUND4_ORDINARY + RULES_ORDINARY + LOOKALIKES + NEGATED
     paged = [text for text in ordinary if _assess(text).escalate]
     assert len(paged) <= 0.05 * len(ordinary), paged
+
+
+@pytest.mark.parametrize("text,severity", [
+    ("i want to stop existing", "high"),
+    ("sometimes i just wanna stop breathing", "high"),
+    ("lol im fine 🙃 just want to stop existing", "low"),  # the joke cue makes it a gentle check, not silence
+    ("want to stop being here at this school", "none"),
+])
+def test_wanting_to_stop_existing_is_suicidal_thinking(rules, text, severity):
+    # found through the web chat: Rasa read "stop" as "pause" and nothing flagged it
+    assert rules.assess(text).severity == severity
