@@ -91,6 +91,17 @@ class FakeTwilio:
                 self.arrived.wait(left)
             return list(self.messages)
 
+    def wait_until(self, wanted, timeout: float = 10.0) -> Received | None:
+        """Wait for the first message for which wanted(message) is true; None if none came in time."""
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while True:
+                found = next((m for m in self.messages if wanted(m)), None)
+                left = deadline - time.monotonic()
+                if found is not None or left <= 0:
+                    return found
+                self.arrived.wait(left)
+
     def status_report(self, public_base_url: str, message: Received, status: str) -> tuple[str, dict, dict]:
         """Return (path, form, headers) of a signed delivery report, as Twilio would post it."""
         params = {"MessageSid": message.sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID, "To": message.to}
