@@ -129,6 +129,17 @@ class LiveStack:
         for name in list(self.processes):
             self.stop(name)
 
+    def query(self, sql: str, **params) -> list:
+        """The rows a read-only SQL query gives on the stack's database."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text(sql), params).all()
+        finally:
+            engine.dispose()
+
     def say(self, conversation_id: str, text: str) -> list[str]:
         """Send a web chat message through the api and return the reply texts."""
         response = httpx.post(

@@ -4,7 +4,6 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 pytestmark = pytest.mark.live
 
@@ -51,17 +50,12 @@ def test_gibberish_gets_the_kind_fallback_and_the_menu(live_stack):
 def test_the_transcript_is_stored(live_stack):
     conversation = new_id()
     live_stack.say(conversation, "hello")
-    engine = create_engine(live_stack.database_url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            text(
-                "SELECT m.direction, m.author, m.engine_status, m.text FROM message m "
-                "JOIN conversation c ON c.id = m.conversation_id "
-                "WHERE c.external_key = :key ORDER BY m.id"
-            ),
-            {"key": conversation},
-        ).all()
-    engine.dispose()
+    rows = live_stack.query(
+        "SELECT m.direction, m.author, m.engine_status, m.text FROM message m "
+        "JOIN conversation c ON c.id = m.conversation_id "
+        "WHERE c.external_key = :key ORDER BY m.id",
+        key=conversation,
+    )
     assert rows[0] == ("in", "young_person", "answered", "hello")
     assert [r[0] for r in rows[1:]] == ["out"] * (len(rows) - 1) and len(rows) >= 2
     assert all(r[1] == "bot" for r in rows[1:])
@@ -82,16 +76,11 @@ def test_a_disclosure_is_escalated_by_rasa_and_the_action_server_too(live_stack,
     live_stack.say(conversation, "hi")
     replies = live_stack.say(conversation, disclosure)
     assert replies == list(ESCALATION_REPLIES)
-    engine = create_engine(live_stack.database_url)
-    with engine.connect() as connection:
-        status, confirmed = connection.execute(
-            text(
-                "SELECT e.status, e.engine_confirmed_at FROM escalation e "
-                "JOIN conversation c ON c.id = e.conversation_id WHERE c.external_key = :key"
-            ),
-            {"key": conversation},
-        ).one()
-    engine.dispose()
+    [(status, confirmed)] = live_stack.query(
+        "SELECT e.status, e.engine_confirmed_at FROM escalation e "
+        "JOIN conversation c ON c.id = e.conversation_id WHERE c.external_key = :key",
+        key=conversation,
+    )
     assert status == "open"
     assert confirmed is not None, "Rasa's policy and the escalation action did not run"
     # ...and then the young person carries on
@@ -111,13 +100,9 @@ def test_when_rasa_stops_the_young_person_gets_helplines_and_the_chat_recovers(l
     health = httpx.get(f"{live_stack.api_url}/health", timeout=10).json()
     assert health["status"] == "degraded" and health["components"]["rasa"]["status"] == "down"
 
-    engine = create_engine(live_stack.database_url)
-    with engine.connect() as connection:
-        kept = connection.execute(
-            text("SELECT engine_status FROM message WHERE text = :t"),
-            {"t": "can i ask about my contact with my brother this weekend"},
-        ).scalar_one()
-    engine.dispose()
+    [(kept,)] = live_stack.query(
+        "SELECT engine_status FROM message WHERE text = :t", t="can i ask about my contact with my brother this weekend"
+    )
     assert kept == "engine_unavailable"
 
     live_stack.start_rasa()

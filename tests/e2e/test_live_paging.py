@@ -5,7 +5,6 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.fake_twilio import signed
 
@@ -15,16 +14,11 @@ SAM = "+447700900001"
 
 def _reference(live_stack, conversation):
     """The reference of the escalation opened for this web chat conversation."""
-    engine = create_engine(live_stack.database_url)
-    with engine.connect() as connection:
-        reference = connection.execute(
-            text(
-                "SELECT e.reference FROM escalation e JOIN conversation c ON c.id = e.conversation_id "
-                "WHERE c.external_key = :key"
-            ),
-            {"key": conversation},
-        ).scalar_one()
-    engine.dispose()
+    [(reference,)] = live_stack.query(
+        "SELECT e.reference FROM escalation e JOIN conversation c ON c.id = e.conversation_id "
+        "WHERE c.external_key = :key",
+        key=conversation,
+    )
     return reference
 
 
