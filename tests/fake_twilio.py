@@ -82,25 +82,14 @@ class FakeTwilio:
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Received]:
         """Wait until at least `count` messages arrived; return them all."""
-        deadline = time.monotonic() + timeout
         with self.arrived:
-            while len(self.messages) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    break
-                self.arrived.wait(left)
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout)
             return list(self.messages)
 
     def wait_until(self, wanted, timeout: float = 10.0) -> Received | None:
         """Wait for the first message for which wanted(message) is true; None if none came in time."""
-        deadline = time.monotonic() + timeout
         with self.arrived:
-            while True:
-                found = next((m for m in self.messages if wanted(m)), None)
-                left = deadline - time.monotonic()
-                if found is not None or left <= 0:
-                    return found
-                self.arrived.wait(left)
+            return self.arrived.wait_for(lambda: next((m for m in self.messages if wanted(m)), None), timeout)
 
     def status_report(self, public_base_url: str, message: Received, status: str) -> tuple[str, dict, dict]:
         """Return (path, form, headers) of a signed delivery report, as Twilio would post it."""

@@ -41,6 +41,7 @@ MEASURED_SETS = ("eval.jsonl", "blind7.jsonl", "blind8.jsonl")  # sealed sets: n
 MODEL_FPR_BUDGET = 0.025
 CRITICAL_FPR_BUDGET = 0.01  # what paging critical disclosures at a lower bar may add to the false alarms
 VETO_RECALL_COST = 0.001  # share of real disclosures the model's vetoes may clear, out of fold
+PAGING_COLUMNS = [HEADS.index(head) for head in PAGING_HEADS]
 ORDINARY_HISTORY_SHARE = 0.5  # see with_ordinary_history
 SURE_CATEGORY = 0.8  # a category the model is this sure of joins a page's categories
 FOLDS = 5
@@ -176,7 +177,6 @@ def _fold(case):
 def out_of_fold(rows, cases):
     """Head probabilities for every case from a model trained without its fold."""
     probabilities = np.zeros((len(cases), len(HEADS)))
-    paging = [HEADS.index(head) for head in PAGING_HEADS]
     folds = [_fold(c) for c in cases]
     for k in range(FOLDS):
         train = [i for i, f in enumerate(folds) if f != k]
@@ -186,7 +186,7 @@ def out_of_fold(rows, cases):
         model = Classifier(vocabulary, w, {})
         for i in test:
             probabilities[i] = 1.0 / (1.0 + np.exp(-model.scores(rows[i])))
-            probabilities[i, paging] = model.paging_probabilities(model.rows(rows[i]))  # as the detector sums them
+            probabilities[i, PAGING_COLUMNS] = model.paging_probabilities(model.rows(rows[i]))  # as the detector sums them
     return probabilities
 
 
@@ -197,8 +197,8 @@ def choose_veto(cases, probabilities, rules):
     through a lower escalate threshold, which catches far more than the vetoes lose."""
     column = HEADS.index("escalate")
     positives = sum(1 for c in cases if c["escalate"])
-    cleared = sorted((probabilities[i, column], c["severity"]) for i, c in enumerate(cases)
-                     if c["escalate"] and rules[i].severity in VETOABLE)
+    cleared = [(probabilities[i, column], c["severity"]) for i, c in enumerate(cases)
+               if c["escalate"] and rules[i].severity in VETOABLE]
     chosen = 0.0
     for veto in np.arange(0.01, 0.51, 0.01):
         lost = [severity for p, severity in cleared if p < veto]
@@ -210,7 +210,7 @@ def choose_veto(cases, probabilities, rules):
 
 def paging_of(probabilities, i):
     """Case i's out-of-fold paging probabilities (escalate, critical)."""
-    return tuple(probabilities[i, HEADS.index(head)] for head in PAGING_HEADS)
+    return tuple(probabilities[i, PAGING_COLUMNS])
 
 
 def paged(rule, paging, thresholds):
@@ -235,9 +235,9 @@ def lowest_threshold(false_positive_rate, allowed):
 def choose_thresholds(cases, probabilities, rules):
     """Veto: see choose_veto. Escalate: the lowest threshold at which the detector's out-of-fold
     false-positive rate (its vetoes included) is at most MODEL_FPR_BUDGET above the rules' alone; the
-    vetoes' savings go to recall. Critical page: the lowest threshold at which the critical head paging on
-    its own adds at most CRITICAL_FPR_BUDGET more (danger now matters most). High and critical severity:
-    the best F1 among messages that escalate."""
+    vetoes' savings go to recall. Critical page: the lowest threshold on the chance of a critical disclosure
+    (escalate x critical, classifier.model_pages) that adds at most CRITICAL_FPR_BUDGET more (danger now
+    matters most). High and critical severity: the best F1 among messages that escalate."""
     negatives = [i for i, c in enumerate(cases) if not c["escalate"]]
     positives = [i for i, c in enumerate(cases) if c["escalate"]]
     veto = choose_veto(cases, probabilities, rules)
