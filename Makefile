@@ -75,7 +75,7 @@ test: test-rasa test-nlu test-python
 # tests/safeguarding/README.md says which are spent and now train the classifier).
 eval: envs
 	$(SERVICE)/python -m bot.safeguarding.evaluate
-	@for set in tests/safeguarding/blind8.jsonl tests/safeguarding/blind7.jsonl tests/safeguarding/blind6.jsonl tests/safeguarding/blind5.jsonl tests/safeguarding/blind4.jsonl tests/safeguarding/blind3.jsonl tests/safeguarding/dev_holdout.jsonl tests/safeguarding/dev_blind.jsonl tests/safeguarding/blind2.jsonl; do \
+	@for set in tests/safeguarding/blind10.jsonl tests/safeguarding/blind9.jsonl tests/safeguarding/blind8.jsonl tests/safeguarding/blind7.jsonl tests/safeguarding/blind6.jsonl tests/safeguarding/blind5.jsonl tests/safeguarding/blind4.jsonl tests/safeguarding/blind3.jsonl tests/safeguarding/dev_holdout.jsonl tests/safeguarding/dev_blind.jsonl tests/safeguarding/blind2.jsonl; do \
 	  [ -f "$$set" ] || continue; echo; echo "== $$set (summary)"; $(SERVICE)/python -m bot.safeguarding.evaluate "$$set" --quiet; done
 
 # The classifier beside the rules: cross-validated on the corpus, written to bot/safeguarding/data/classifier.json.

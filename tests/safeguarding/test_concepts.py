@@ -487,3 +487,38 @@ def test_the_whole_detector_rarely_pages_the_ordinary_readings_above():
 def test_wanting_to_stop_existing_is_suicidal_thinking(rules, text, severity):
     # found through the web chat: Rasa read "stop" as "pause" and nothing flagged it
     assert rules.assess(text).severity == severity
+
+
+@pytest.mark.parametrize("text,history,severity,category", [
+    ("my nan goes out drinking and forgets to leave us any dinner", None, "medium", "neglect"),
+    ("they leave me and my little sister on our own till midnight most weekends", None, "medium", "neglect"),
+    ("not done it since easter but i really want to tonight", ["i used to burn myself"], "medium", "self_harm"),
+    ("havent self harmed for 3 months and now the urges are back", None, "medium", "self_harm"),
+    ("keep pulling my eyelashes out again, theres gaps now", None, "medium", "self_harm"),
+    ("i feel so in control when i skip tea", None, "medium", "eating_disorder"),
+    ("theyve given me a burner, i cant tell my carers about it", None, "medium", "criminal_exploitation"),
+    ("it wasnt an accident", ["got a bruise on my cheek", "told school i fell off my bike"], "high", "physical_abuse"),
+    ("already took them", ["how many paracetamol would kill u"], "critical", "suicide"),
+    ("an older lad at the gym keeps saying muslims are taking over and we have to act", None, "medium", "radicalisation"),
+])
+def test_left_unfed_urges_back_hair_pulling_secret_phones_and_cover_stories_page(rules, text, history, severity,
+                                                                                  category):
+    # concepts behind blind7 and blind8's misses, in new words
+    a = rules.assess(text, history)
+    assert a.escalate and RANK[a.severity] >= RANK[severity] and category in a.categories, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", [
+    "the older lads at rugby are massive, i got flattened in training",
+    "my auntie had an arranged marriage and she picked him herself, theyre so happy",
+    "turned out he was only walking his dog, i panicked for nothing",
+    "this grime track is about running lines and the trap life, its hard",
+    "helped my dad pay off his phone contract with my birthday money",
+    "this homework has me pulling my hair out",
+    "when i was with my birth mum we never had proper food but its not like that at my carers",
+    "my mate has a second phone for his saturday job",
+    "it wasnt an accident, i meant to scratch the car with my scooter lol",
+])
+def test_sport_chosen_weddings_misunderstandings_lyrics_and_bills_are_not_pages(rules, text):
+    a = rules.assess(text)
+    assert not a.escalate, (a.severity, a.categories)
