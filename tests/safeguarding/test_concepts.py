@@ -522,3 +522,24 @@ def test_left_unfed_urges_back_hair_pulling_secret_phones_and_cover_stories_page
 def test_sport_chosen_weddings_misunderstandings_lyrics_and_bills_are_not_pages(rules, text):
     a = rules.assess(text)
     assert not a.escalate, (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text,history", [
+    ("tried to overdose this morning and woke up. ill try again tonight", None),
+    ("gonna try again", ["tried to hang myself on sunday"]),
+    ("sat in the bath with the straighteners next to me plugged in", None),
+    ("my foster dad just punched me in the face and hes still shouting hell kill me", None),
+])
+def test_attempts_today_trying_again_and_attacks_happening_now_are_critical(rules, text, history):
+    a = rules.assess(text, history)
+    assert a.severity == "critical", (a.severity, a.categories)
+
+
+@pytest.mark.parametrize("text", [
+    "just wanted to say thanks for listening",
+    "gonna try again at the weekend, the driving test i mean",
+    "bout to do it again, the ice bucket challenge lol",
+])
+def test_thanks_and_trying_again_alone_are_not_pages(rules, text):
+    a = rules.assess(text)
+    assert not a.escalate, (a.severity, a.categories)
