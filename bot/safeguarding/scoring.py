@@ -17,7 +17,8 @@ Tags on rule sections that change the outcome:
                        ("doing it tonight" after "i've got the tablets")
   (the past)           capped at medium with a _historic cue and no _present one; at low when also _dealt_with
                        (police, court, the social worker) or _resolved ("stopped", "i'm ok now"), unless, for
-                       _resolved, someone harmed them (abuse is worth telling whenever until services know)
+                       _resolved, someone harmed them (abuse is worth telling whenever until services know);
+                       at low too, with no _historic cue, when both _dealt_with and _resolved are there
   (_misunderstood)     capped at low: "but it was just my neighbour", "not saying i do", "hypothetically"
   up=_a,_b:severity    raised to severity when one of these cues is in the same message (not when negated
                        or joking): "won't let me leave" + "i'm in his flat" is critical
@@ -222,10 +223,14 @@ class Scorer:
             signal.notes.append("joking")
         if cue_near(signal, "_misunderstood"):
             signal.cap("low", "a misunderstanding or a question")
-        if cue_near(signal, "_historic") and not cue_near(signal, "_present"):
+        if cue_near(signal, "_present"):
+            return
+        if cue_near(signal, "_historic"):
             over = cue_near(signal, "_dealt_with") or (
                 cue_near(signal, "_resolved") and not set(signal.categories) & TOLD_WHENEVER)
             signal.cap("low" if over else "medium", "in the past and over" if over else "in the past")
+        elif cue_near(signal, "_dealt_with") and cue_near(signal, "_resolved"):
+            signal.cap("low", "in the past and over")  # "police got them, i'm safe now": over without a date
 
     def _combine(self, live, cue_spans, window_cues, norms):
         """Raise severities where signals and cues together mean more; return any new signals."""
