@@ -543,3 +543,10 @@ def test_attempts_today_trying_again_and_attacks_happening_now_are_critical(rule
 def test_thanks_and_trying_again_alone_are_not_pages(rules, text):
     a = rules.assess(text)
     assert not a.escalate, (a.severity, a.categories)
+
+
+def test_harm_dealt_with_and_resolved_is_over_without_a_date_unless_it_goes_on(rules):
+    over = rules.assess("the lads i owed got arrested and my worker says the debt isnt real, all good now")
+    assert not over.escalate, (over.severity, over.categories)
+    going_on = rules.assess("he got arrested but he still messages me saying he'll hurt me if i tell, im ok now tho")
+    assert going_on.escalate, (going_on.severity, going_on.categories)
