@@ -10,7 +10,7 @@ from .lexicon import expand_word, load_classes, load_json, load_rules
 from .negation import NegationScope
 from .normalise import Normaliser, prepare_text
 from .patterns import PatternCompiler, RequirementMasks, could_match, gate_words, required_word_sets
-from .scoring import RANK, Scorer
+from .scoring import RANK, Scorer, limiting_cues
 
 HISTORY_WINDOW = 3
 ESCALATE_FROM = "medium"
@@ -64,10 +64,11 @@ class Detector:
         self.by_key = {}
         self.pattern_count = 0
         self.requirements = RequirementMasks()
+        limiting = limiting_cues(self.sections)
         for section in self.sections:
             self.by_key[self.nlp.vocab.strings.add(section.key)] = section
             for line in section.patterns:
-                compiled = compiler.compile(line)
+                compiled = compiler.compile(line, exact=section.categories[0] in limiting)
                 if not compiled:
                     continue
                 matcher = Matcher(self.nlp.vocab, validate=False)

@@ -95,8 +95,10 @@ class PatternCompiler:
         words = [t.text for t in self.tokenizer(prepare_text(text)) if not t.is_space]
         return self.normaliser.norm_tokens(words)
 
-    def compile(self, pattern):
-        """Return a list of Matcher patterns (lists of token dicts) for one line."""
+    def compile(self, pattern, exact=False):
+        """Return a list of Matcher patterns (lists of token dicts) for one line. With exact, multi-word
+        alternatives are folded without accepting combinations nobody wrote (see _fold_by_length)."""
+        self.exact = exact
         branches_per_item = [self._item_branches(item) for item in split_items(pattern)]
         total = 1
         for branches in branches_per_item:
@@ -171,8 +173,7 @@ class PatternCompiler:
             return self._merge(branches, False)
         return [[{"NORM": n} for n in self.literal(body)]]
 
-    @staticmethod
-    def _merge(branches, optional):
+    def _merge(self, branches, optional):
         """Fold one-token alternatives into a single NORM IN spec; keep longer ones as branches."""
         single, multi, seen = set(), [], set()
         others = []
@@ -190,7 +191,7 @@ class PatternCompiler:
                 if key not in seen:
                     seen.add(key)
                     multi.append(branch)
-        multi = _fold_by_length(multi)
+        multi = _fold_by_length(multi, self.exact)
         merged = []
         if single:
             spec = {"NORM": next(iter(single))} if len(single) == 1 else {"NORM": {"IN": sorted(single)}}
@@ -219,25 +220,45 @@ def _plain_words(spec):
     return None
 
 
-def _fold_by_length(branches):
-    """Fold multi-word alternatives of equal length into one branch with a word set per position.
+def _fold_by_length(branches, exact=False):
+    """Fold multi-word alternatives of equal length into branches with a word set per position.
 
-    "(a man|this guy|some men)" becomes [a|this|some][man|guy|men]: it also accepts "a guy", which is
-    what the rule writer meant anyway, and keeps the Matcher small.
+    By default all of one length fold into one branch: "(a man|this guy|some men)" becomes
+    [a|this|some][man|guy|men], which also accepts "a guy", what a disclosure rule's writer meant anyway, and keeps
+    the Matcher small. Context cues fold exactly (two branches merge only when they differ in one position), because
+    a cue that over-matches caps or drops real disclosures: "(top boy|love island)" in _media must not match "a boy".
     """
-    by_length, kept = {}, []
+    kept, plain = [], {}
     for branch in branches:
         words = [_plain_words(spec) for spec in branch]
         if any(w is None for w in words):
             kept.append(branch)
-            continue
-        slots = by_length.setdefault(len(branch), [set() for _ in branch])
-        for slot, w in zip(slots, words):
-            slot.update(w)
-    for length in sorted(by_length):
-        kept.append([{"NORM": next(iter(slot))} if len(slot) == 1 else {"NORM": {"IN": sorted(slot)}}
-                     for slot in by_length[length]])
+        else:
+            plain.setdefault(len(branch), []).append([frozenset(w) for w in words])
+    for length in sorted(plain):
+        rows = plain[length]
+        folded = _merge_exact(rows) if exact else [[frozenset().union(*column) for column in zip(*rows)]]
+        for slots in folded:
+            kept.append([{"NORM": next(iter(slot))} if len(slot) == 1 else {"NORM": {"IN": sorted(slot)}}
+                         for slot in slots])
     return kept
+
+
+def _merge_exact(rows):
+    """Merge rows of word sets that agree in every position but one, until no two do."""
+    changed = True
+    while changed:
+        changed = False
+        for position in range(len(rows[0]) if rows else 0):
+            groups = {}
+            for row in rows:
+                key = tuple(slot for i, slot in enumerate(row) if i != position)
+                groups.setdefault(key, []).append(row)
+            if len(groups) < len(rows):
+                changed = True
+                rows = [[*group[0][:position], frozenset().union(*(r[position] for r in group)),
+                         *group[0][position + 1:]] for group in groups.values()]
+    return rows
 
 
 # Words too common to tell whether a rule could match; never chosen as a rule's gate word.

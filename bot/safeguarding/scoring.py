@@ -90,6 +90,17 @@ def _age_in(norms, start, end, low, high):
     return any(low <= value <= high and following not in UNITS for value, following in _numbers(norms, start, end))
 
 
+def limiting_cues(sections):
+    """Names of the context cues that only lower or drop a signal (a joke, a lesson, the past): every cue but the
+    ones a signal needs or is raised by. The rules compile these exactly (patterns._fold_by_length), because one
+    that matches more than its writer spelled out silences real disclosures."""
+    enabling = set(CONTRIBUTING_CUES) | {"_present", "_serious", "_fear", "_weapon"}
+    for section in sections:
+        enabling |= _tag_values(section.tags, "need=")
+        enabling |= {name for tag in section.tags if tag.startswith("up=") for name in tag[3:].partition(":")[0].split(",")}
+    return {s.categories[0] for s in sections if s.is_cue} - enabling
+
+
 def _tag_values(tags, prefix):
     """The comma-separated values of every tag starting with prefix ("need=_a,_b" -> {"_a", "_b"})."""
     out = set()

@@ -139,6 +139,16 @@ def test_patterns_compile_without_warnings():
     assert get_detector().warnings == []
 
 
+def test_a_lesson_cue_does_not_silence_a_disclosure_that_mentions_school():
+    # context cues compile exactly: "(top boy|love island)" once matched "a boy", and "school project" + "my
+    # project" made "my school" a lesson, which lowered real disclosures to a gentle check
+    detector = get_detector()
+    assert not any(section.key == "_media" for section, _, _ in detector.analyse(["a boy at school takes my money"])["matches"])
+    threat = assess("sum1 on snap sed he will send my pics to evry1 in my skool unless i send more")
+    assert threat.escalate and "online_harm" in threat.categories
+    assert not assess("had a police talk at school about sextortion, never knew that was a thing").escalate
+
+
 def test_concurrent_calls_agree_with_serial_calls():
     texts = ["i want to kill myself tonight", "this homework is killing me", "he's got a knife",
              "my boyfriend is 25 and buys me vapes", "nobody hurt me", "i ran away lol"] * 20
