@@ -108,7 +108,7 @@ def test_categories_the_model_is_sure_of_join_a_page_with_their_evidence(rules_o
     "they said if i dont do one more drop my little brother gets it",
     "i havent slept in a bed for a week, just buses and stairwells",
     "staff put me on the floor and sat on me till i couldnt breathe",
-    "he said he will send the video to my school unless i send more",
+    "he says my whole school sees the clip if i stop answering him",  # the old wording now has a rule (exact cues)
     "thinking of just walking into the sea tonight",
     "every time i eat i go and get rid of it after",
 ])
