@@ -518,8 +518,11 @@ def test_left_unfed_urges_back_hair_pulling_secret_phones_and_cover_stories_page
     "when i was with my birth mum we never had proper food but its not like that at my carers",
     "my mate has a second phone for his saturday job",
     "it wasnt an accident, i meant to scratch the car with my scooter lol",
+    "just wanted to say thanks for listening",
+    "gonna try again at the weekend, the driving test i mean",
+    "bout to do it again, the ice bucket challenge lol",
 ])
-def test_sport_chosen_weddings_misunderstandings_lyrics_and_bills_are_not_pages(rules, text):
+def test_sport_weddings_misunderstandings_lyrics_bills_thanks_and_trying_again_are_not_pages(rules, text):
     a = rules.assess(text)
     assert not a.escalate, (a.severity, a.categories)
 
@@ -533,16 +536,6 @@ def test_sport_chosen_weddings_misunderstandings_lyrics_and_bills_are_not_pages(
 def test_attempts_today_trying_again_and_attacks_happening_now_are_critical(rules, text, history):
     a = rules.assess(text, history)
     assert a.severity == "critical", (a.severity, a.categories)
-
-
-@pytest.mark.parametrize("text", [
-    "just wanted to say thanks for listening",
-    "gonna try again at the weekend, the driving test i mean",
-    "bout to do it again, the ice bucket challenge lol",
-])
-def test_thanks_and_trying_again_alone_are_not_pages(rules, text):
-    a = rules.assess(text)
-    assert not a.escalate, (a.severity, a.categories)
 
 
 def test_harm_dealt_with_and_resolved_is_over_without_a_date_unless_it_goes_on(rules):
