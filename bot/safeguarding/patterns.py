@@ -76,6 +76,7 @@ class PatternCompiler:
         self.normaliser = normaliser
         self.groups = groups
         self.warnings = []
+        self.exact = False  # compile() sets it per line
         self.classes = {}
         for name, words in classes.items():
             norms = set()

@@ -97,7 +97,9 @@ def limiting_cues(sections):
     enabling = set(CONTRIBUTING_CUES) | {"_present", "_serious", "_fear", "_weapon"}
     for section in sections:
         enabling |= _tag_values(section.tags, "need=")
-        enabling |= {name for tag in section.tags if tag.startswith("up=") for name in tag[3:].partition(":")[0].split(",")}
+        for tag in section.tags:
+            if tag.startswith("up="):
+                enabling.update(tag[3:].partition(":")[0].split(","))
     return {s.categories[0] for s in sections if s.is_cue} - enabling
 
 
